@@ -1,0 +1,163 @@
+// Listing, paging, search and sorting against a seeded moto account (IAM auth on).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  cancelButton, eventually, launchBrowser, openPage, rowNames, scheduledByUrgency, screenshot,
+  startStack, table, waitForListing,
+} from './harness.mjs';
+
+describe('listing', () => {
+  let stack, browser;
+  before(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  test('lists exactly the secrets scheduled for deletion, across every ListSecrets page', async () => {
+    const { state } = stack;
+    assert.ok(state.total > 100, 'the seed must exceed one ListSecrets page');
+    const { page, problems, context } = await openPage(browser, stack);
+    const listCalls = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/secretsmanager') && r.headers()['x-amz-target'] === 'secretsmanager.ListSecrets') {
+        listCalls.push(JSON.parse(r.postData() || '{}'));
+      }
+    });
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: 'Undelete' }).waitFor();
+    const expected = state.scheduled.map((s) => s.name);
+    await waitForListing(page, expected.length);
+
+    const names = await rowNames(page);
+    assert.deepEqual([...names].sort(), [...expected].sort(), 'rows = the seeded scheduled secrets');
+    const live = new Set(state.live);
+    assert.deepEqual(names.filter((n) => live.has(n)), [], 'no live secret is listed');
+    assert.ok(listCalls.length >= 2, `paged through ListSecrets (${listCalls.length} calls)`);
+    assert.ok(listCalls.slice(1).every((c) => c.NextToken), 'later ListSecrets calls carry NextToken');
+
+    // Every row has its own, exactly named action.
+    for (const name of expected) {
+      assert.equal(await cancelButton(page, name).count(), 1, `one "Cancel deletion for ${name}" button`);
+    }
+    // Columns of the contract.
+    const headers = (await table(page).getByRole('columnheader').allInnerTexts()).map((s) => s.trim());
+    for (const h of ['Name', 'Description', 'Deletion date', 'Time left', 'Tags', 'Last changed', 'Actions']) {
+      assert.ok(headers.some((t) => t.startsWith(h)), `column "${h}" in ${JSON.stringify(headers)}`);
+    }
+    // A row shows its description and tags.
+    const row = table(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'prod/db', exact: true }) });
+    const rowText = await row.innerText();
+    assert.match(rowText, /Primary Postgres credentials for the orders service/);
+    assert.match(rowText, /payments/);
+
+    // The header shows what /api/config reports.
+    const config = await (await page.request.get('/api/config')).json();
+    const body = await page.locator('body').innerText();
+    assert.ok(body.includes(config.region), `page shows region ${config.region}`);
+    assert.ok(body.includes(config.endpoint), `page shows endpoint ${config.endpoint}`);
+
+    // Marks for the benchmark script.
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
+    assert.ok(marks.includes('undelete:first-row'), `performance mark undelete:first-row in ${marks}`);
+    assert.ok(marks.includes('undelete:list-complete'), `performance mark undelete:list-complete in ${marks}`);
+
+    await screenshot(page, 'dashboard');
+    assert.deepEqual(problems, [], 'no console errors or failed requests');
+    await context.close();
+  });
+
+  test('default order is time left ascending; the sort buttons toggle', async () => {
+    const { page, problems, context } = await openPage(browser, stack);
+    await page.goto('/');
+    const urgent = scheduledByUrgency(stack.state);
+    await waitForListing(page, urgent.length);
+
+    const th = (name) => table(page).getByRole('columnheader', { name: new RegExp(`^${name}`) });
+    const sortButton = (name) => table(page).getByRole('button', { name, exact: true });
+    assert.equal(await th('Time left').getAttribute('aria-sort'), 'ascending');
+    assert.deepEqual(await rowNames(page), urgent, 'most urgent first');
+
+    await sortButton('Time left').click();
+    await eventually(async () => assert.equal(await th('Time left').getAttribute('aria-sort'), 'descending'));
+    assert.deepEqual(await rowNames(page), [...urgent].reverse(), 'least urgent first');
+
+    await sortButton('Time left').click();
+    await eventually(async () => assert.equal(await th('Time left').getAttribute('aria-sort'), 'ascending'));
+    assert.deepEqual(await rowNames(page), urgent);
+
+    // Deletion date sorts like time left.
+    await sortButton('Deletion date').click();
+    const dir = await eventually(async () => {
+      const d = await th('Deletion date').getAttribute('aria-sort');
+      assert.ok(d === 'ascending' || d === 'descending', `aria-sort on Deletion date is ${d}`);
+      return d;
+    });
+    assert.equal(await th('Time left').getAttribute('aria-sort'), 'none', 'only one column is sorted');
+    assert.deepEqual(await rowNames(page), dir === 'ascending' ? urgent : [...urgent].reverse());
+
+    // Name, both directions.
+    const byName = [...urgent].sort();
+    await sortButton('Name').click();
+    const first = await eventually(async () => {
+      const d = await th('Name').getAttribute('aria-sort');
+      assert.ok(d === 'ascending' || d === 'descending', `aria-sort on Name is ${d}`);
+      return d;
+    });
+    assert.deepEqual(await rowNames(page), first === 'ascending' ? byName : [...byName].reverse());
+    await sortButton('Name').click();
+    await eventually(async () => assert.notEqual(await th('Name').getAttribute('aria-sort'), first));
+    assert.deepEqual(await rowNames(page), first === 'ascending' ? [...byName].reverse() : byName);
+
+    assert.deepEqual(problems, [], 'no console errors or failed requests');
+    await context.close();
+  });
+
+  test('search narrows the rows by name, description and tags', async () => {
+    const { page, problems, context } = await openPage(browser, stack);
+    await page.goto('/');
+    const total = stack.state.scheduled.length;
+    await waitForListing(page, total);
+    const search = page.getByRole('searchbox', { name: 'Search secrets' });
+    const showing = (n) => page.getByText(`Showing ${n} of ${total}`);
+
+    const cases = [
+      ['prod/db', ['prod/db', 'prod/db-replica']], // name (prefix pair)
+      ['retired', ['legacy/ldap-bind']], // description only
+      ['4711', ['analytics/warehouse+etl']], // tag value only
+      ['no-such-secret-anywhere', []],
+    ];
+    for (const [query, want] of cases) {
+      await search.fill(query);
+      await eventually(async () => assert.deepEqual([...(await rowNames(page))].sort(), [...want].sort(), `search "${query}"`));
+      await showing(want.length).first().waitFor();
+    }
+    await search.fill('');
+    await eventually(async () => assert.equal((await rowNames(page)).length, total));
+    await showing(total).first().waitFor();
+
+    assert.deepEqual(problems, [], 'no console errors or failed requests');
+    await context.close();
+  });
+
+  test('Refresh lists again', async () => {
+    const { page, problems, context } = await openPage(browser, stack);
+    await page.goto('/');
+    const names = stack.state.scheduled.map((s) => s.name);
+    await waitForListing(page, names.length);
+    // Restored behind the UI's back: gone after Refresh.
+    await stack.admin('restore', 'staging/smtp@relay');
+    try {
+      await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+      await waitForListing(page, names.length - 1);
+      assert.ok(!(await rowNames(page)).includes('staging/smtp@relay'));
+    } finally {
+      await stack.admin('schedule', 'staging/smtp@relay', 26);
+    }
+    assert.deepEqual(problems, [], 'no console errors or failed requests');
+    await context.close();
+  });
+});

@@ -1,0 +1,61 @@
+// The proxy going away and coming back; an account with nothing scheduled for deletion.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  eventually, launchBrowser, openPage, rowNames, startStack, waitForListing,
+} from './harness.mjs';
+
+describe('proxy stopped and restarted', () => {
+  let stack, browser;
+  before(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  test('listing error shows a banner with Retry; rows stay; Retry works once the proxy is back', async () => {
+    const { page, context } = await openPage(browser, stack);
+    await page.goto('/');
+    const n = stack.state.scheduled.length;
+    await waitForListing(page, n);
+
+    await stack.stopProxy();
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ has: page.getByRole('button', { name: 'Retry' }) });
+    await alert.waitFor();
+    const reason = (await alert.innerText()).trim();
+    assert.match(reason, /proxy|reach|network|connect/i, `the banner gives the reason: "${reason}"`);
+    assert.equal((await rowNames(page)).length, n, 'rows already loaded stay visible');
+
+    await stack.startProxy();
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await alert.waitFor({ state: 'hidden' });
+    await waitForListing(page, n);
+    assert.deepEqual([...(await rowNames(page))].sort(), stack.state.scheduled.map((s) => s.name).sort());
+    await context.close();
+  });
+});
+
+describe('empty account', () => {
+  let stack, browser;
+  before(async () => {
+    stack = await startStack({ live: 20, scheduled: 0 });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  test('says that no secrets are scheduled for deletion', async () => {
+    const { page, problems, context } = await openPage(browser, stack);
+    await page.goto('/');
+    await page.getByText('No secrets are scheduled for deletion').first().waitFor();
+    await eventually(async () => assert.deepEqual(await rowNames(page), []));
+    assert.deepEqual(problems, [], 'no console errors or failed requests');
+    await context.close();
+  });
+});

@@ -1,0 +1,170 @@
+// The confirmation dialog and RestoreSecret, checked against moto's state.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  cancelButton, dialogFor, eventually, focusedLabel, isFocused, launchBrowser, openPage, rowNames,
+  screenshot, startStack, waitForListing,
+} from './harness.mjs';
+
+describe('restore', () => {
+  let stack, browser;
+  before(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function loaded() {
+    const opened = await openPage(browser, stack);
+    await opened.page.goto('/');
+    await waitForListing(opened.page, (await stack.admin('scheduled')).length);
+    return opened;
+  }
+
+  test('Escape and Cancel close the dialog and restore nothing; focus returns to the row', async () => {
+    const { page, problems, context } = await loaded();
+    const name = 'prod/db-replica';
+    const secret = stack.state.scheduled.find((s) => s.name === name);
+    const before = await stack.admin('scheduled');
+    const restoreCalls = [];
+    page.on('request', (r) => {
+      if (r.headers()['x-amz-target'] === 'secretsmanager.RestoreSecret') restoreCalls.push(r.postData());
+    });
+
+    // Open, check what the dialog says, close with Escape.
+    await cancelButton(page, name).click();
+    const dialog = dialogFor(page, name);
+    await dialog.waitFor();
+    const text = await dialog.innerText();
+    assert.ok(text.includes(name), 'dialog names the secret');
+    assert.ok(text.includes(secret.arn), 'dialog shows the ARN');
+    const described = await dialog.evaluate((el) => {
+      const ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+      return ids.map((id) => document.getElementById(id)?.textContent || '').join(' ');
+    });
+    assert.ok(described.includes(name), `aria-describedby text names the secret: "${described}"`);
+    const cancel = dialog.getByRole('button', { name: 'Cancel', exact: true });
+    const confirm = dialog.getByRole('button', { name: 'Confirm restore', exact: true });
+    await confirm.waitFor();
+    await eventually(async () => assert.ok(await isFocused(cancel), `Cancel has focus on open (focus: ${await focusedLabel(page)})`));
+    await screenshot(page, 'dialog');
+
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await eventually(async () => assert.ok(await isFocused(cancelButton(page, name)),
+      `focus back on the row button (focus: ${await focusedLabel(page)})`));
+
+    // Open again, close with Cancel.
+    await cancelButton(page, name).click();
+    await dialog.waitFor();
+    await cancel.click();
+    await dialog.waitFor({ state: 'hidden' });
+    await eventually(async () => assert.ok(await isFocused(cancelButton(page, name)),
+      `focus back on the row button (focus: ${await focusedLabel(page)})`));
+
+    // Nothing restored, nothing even attempted.
+    assert.deepEqual(restoreCalls, []);
+    assert.deepEqual(await stack.admin('scheduled'), before);
+    assert.notEqual((await stack.admin('describe', name)).deletedDate, null);
+    assert.ok((await rowNames(page)).includes(name));
+    assert.deepEqual(problems, [], 'no console errors or failed requests');
+    await context.close();
+  });
+
+  test('Confirm restores exactly that secret; the row leaves; it is announced; focus moves on', async () => {
+    const { page, problems, context } = await loaded();
+    const name = 'prod/kafka/sasl_scram';
+    const before = await stack.admin('scheduled');
+    const order = await rowNames(page);
+    const next = order[order.indexOf(name) + 1];
+    assert.ok(next, 'the secret is not the last row');
+
+    // Hold RestoreSecret for a moment so the in-flight state can be seen.
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/api/secretsmanager', async (route) => {
+      if (route.request().headers()['x-amz-target'] === 'secretsmanager.RestoreSecret') await held;
+      await route.continue();
+    });
+
+    await cancelButton(page, name).click();
+    const dialog = dialogFor(page, name);
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Confirm restore', exact: true }).click();
+    const busy = dialog.getByRole('button', { name: 'Restoring…', exact: true });
+    await busy.waitFor();
+    assert.ok(await busy.isDisabled(), '"Restoring…" is disabled while the request is in flight');
+    release();
+
+    await dialog.waitFor({ state: 'hidden' });
+    await eventually(async () => assert.ok(!(await rowNames(page)).includes(name), 'row left the table'));
+    const status = page.getByRole('status');
+    await eventually(async () => {
+      const texts = await status.allInnerTexts();
+      assert.ok(texts.some((t) => t.includes(`${name} restored`)), `status says "${name} restored": ${JSON.stringify(texts)}`);
+    });
+    await eventually(async () => assert.ok(await isFocused(cancelButton(page, next)),
+      `focus on the next row's button "${next}" (focus: ${await focusedLabel(page)})`));
+
+    // In moto: exactly that one secret is no longer scheduled for deletion, and it still exists.
+    const after = await stack.admin('scheduled');
+    assert.deepEqual(after, before.filter((n) => n !== name));
+    const d = await stack.admin('describe', name);
+    assert.equal(d.exists, true);
+    assert.equal(d.deletedDate, null);
+    assert.deepEqual([...(await rowNames(page))].sort(), after, 'table = moto');
+
+    await page.unroute('**/api/secretsmanager');
+    assert.deepEqual(problems, [], 'no console errors or failed requests');
+    await context.close();
+  });
+
+  test('restoring the last row moves focus to the search box', async () => {
+    const { page, problems, context } = await loaded();
+    const order = await rowNames(page);
+    const last = order[order.length - 1];
+    await cancelButton(page, last).click();
+    const dialog = dialogFor(page, last);
+    await dialog.getByRole('button', { name: 'Confirm restore', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await eventually(async () => assert.ok(!(await rowNames(page)).includes(last)));
+    await eventually(async () => assert.ok(await isFocused(page.getByRole('searchbox', { name: 'Search secrets' })),
+      `focus on the search box (focus: ${await focusedLabel(page)})`));
+    assert.equal((await stack.admin('describe', last)).deletedDate, null);
+    assert.deepEqual(problems, [], 'no console errors or failed requests');
+    await context.close();
+  });
+
+  test('restoring a secret purged behind the UI\'s back shows a clear error; the list stays usable', async () => {
+    const { page, context } = await loaded();
+    const name = 'legacy/ldap-bind';
+    await stack.admin('force-delete', name);
+    assert.equal((await stack.admin('describe', name)).exists, false);
+
+    await cancelButton(page, name).click();
+    const dialog = dialogFor(page, name);
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Confirm restore', exact: true }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /already purged or restored elsewhere/i);
+    assert.ok(await dialog.isVisible(), 'the dialog stays open');
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // Still usable: another dialog opens and closes; search works; Refresh drops the purged one.
+    const other = (await rowNames(page)).find((n) => n !== name);
+    await cancelButton(page, other).click();
+    await dialogFor(page, other).waitFor();
+    await page.keyboard.press('Escape');
+    await dialogFor(page, other).waitFor({ state: 'hidden' });
+    const remaining = await stack.admin('scheduled');
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await waitForListing(page, remaining.length);
+    assert.deepEqual([...(await rowNames(page))].sort(), remaining);
+    await context.close();
+  });
+});

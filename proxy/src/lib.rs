@@ -1,0 +1,90 @@
+//! undelete-proxy: the signing proxy behind the Undelete dashboard.
+//!
+//! Layout: [`policy`] (pure allowlist/header/origin rules) → [`server`] (HTTP edge) →
+//! [`upstream`] (reqwest to the fixed endpoint) with [`signing`] (aws-sigv4 + aws-config
+//! credentials); refusals in [`errors`], the restore audit trail in [`audit`].
+
+pub mod audit;
+pub mod cli;
+pub mod config;
+pub mod csp;
+pub mod errors;
+pub mod policy;
+pub mod server;
+pub mod signing;
+pub mod upstream;
+
+use crate::config::ProxyConfig;
+use crate::signing::Signer;
+use crate::upstream::Upstream;
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Builds the application router for `config`, signing with `signer`.
+pub fn app(config: &ProxyConfig, signer: Signer) -> anyhow::Result<axum::Router> {
+    let upstream = Upstream::new(config.endpoint.clone(), signer, config.upstream_timeout)?;
+    Ok(server::router(config, upstream))
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve(
+    config: &ProxyConfig,
+    signer: Signer,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = app(config, signer)?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// A proxy running on a background task (tests, embedding). Stops when dropped.
+pub struct RunningProxy {
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl RunningProxy {
+    /// `http://ADDR` of the proxy.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Graceful stop; waits for the server task.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RunningProxy {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Starts a proxy on an already-bound listener (bind `127.0.0.1:0` for an ephemeral port).
+pub async fn spawn(config: ProxyConfig, signer: Signer, listener: TcpListener) -> anyhow::Result<RunningProxy> {
+    let addr = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        serve(&config, signer, listener, async {
+            let _ = rx.await;
+        })
+        .await
+    });
+    Ok(RunningProxy { addr, shutdown: Some(tx), task: Some(task) })
+}

@@ -1,0 +1,276 @@
+//! SigV4 signing with `aws-sigv4`, and credentials from the standard AWS chain via
+//! `aws-config` (environment, shared files / AWS_PROFILE, SSO, web identity, ECS, EC2 IMDS),
+//! cached and refreshed ahead of expiry.
+
+use crate::errors::error_chain;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+use std::time::{Duration, SystemTime};
+use tokio::sync::Mutex;
+
+/// SigV4 service name of Secrets Manager.
+pub const SERVICE: &str = "secretsmanager";
+
+/// Credentials are refreshed this long before they expire.
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+/// Loads the shared AWS configuration (region and credential chain).
+pub async fn load_aws_config(region: Option<&str>, profile: Option<&str>) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(region) = region {
+        loader = loader.region(Region::new(region.to_string()));
+    }
+    if let Some(profile) = profile {
+        loader = loader.profile_name(profile);
+    }
+    loader.load().await
+}
+
+/// Signs upstream requests for one region with credentials from one provider.
+pub struct Signer {
+    provider: SharedCredentialsProvider,
+    region: String,
+    cached: Mutex<Option<Credentials>>,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer").field("region", &self.region).finish_non_exhaustive()
+    }
+}
+
+impl Signer {
+    pub fn new(provider: SharedCredentialsProvider, region: impl Into<String>) -> Self {
+        Self { provider, region: region.into(), cached: Mutex::new(None) }
+    }
+
+    /// A signer with fixed credentials (tests, embedding).
+    pub fn with_static_credentials(credentials: Credentials, region: impl Into<String>) -> Self {
+        Self::new(SharedCredentialsProvider::new(credentials), region)
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// Current credentials: cached until [`REFRESH_MARGIN`] before expiry, then re-resolved.
+    /// Concurrent callers wait for a single refresh.
+    pub async fn credentials(&self) -> Result<Credentials, String> {
+        let mut cached = self.cached.lock().await;
+        if let Some(credentials) = cached.as_ref()
+            && is_fresh(credentials, SystemTime::now())
+        {
+            return Ok(credentials.clone());
+        }
+        let credentials = self
+            .provider
+            .provide_credentials()
+            .await
+            .map_err(|e| error_chain(&e))?;
+        *cached = Some(credentials.clone());
+        Ok(credentials)
+    }
+
+    /// Forgets cached credentials (e.g. after the upstream reported them expired).
+    pub async fn invalidate(&self) {
+        *self.cached.lock().await = None;
+    }
+
+    /// Signs a POST of `body` to `url` carrying `headers`; returns the headers to add
+    /// (`authorization`, `x-amz-date`, and `x-amz-security-token` for temporary credentials).
+    pub async fn sign_post(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Vec<(String, String)>, SignError> {
+        let credentials = self.credentials().await.map_err(SignError::Credentials)?;
+        sign_request(&credentials, &self.region, SERVICE, "POST", url, headers, body, SystemTime::now())
+            .map_err(SignError::Signing)
+    }
+}
+
+#[derive(Debug)]
+pub enum SignError {
+    /// The credential chain failed.
+    Credentials(String),
+    /// The request could not be signed (should not happen for requests the proxy builds).
+    Signing(String),
+}
+
+/// Whether cached credentials can still be used at `now`.
+pub fn is_fresh(credentials: &Credentials, now: SystemTime) -> bool {
+    match credentials.expiry() {
+        None => true,
+        Some(expiry) => expiry > now + REFRESH_MARGIN,
+    }
+}
+
+/// Computes a SigV4 signature (header-based) and returns the headers to add to the request.
+/// `headers` must include every header that will be sent and should be signed (the proxy
+/// passes `content-type` and `x-amz-target`); `host` is derived from `url`.
+#[allow(clippy::too_many_arguments)]
+pub fn sign_request(
+    credentials: &Credentials,
+    region: &str,
+    service: &str,
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    time: SystemTime,
+) -> Result<Vec<(String, String)>, String> {
+    let identity = credentials.clone().into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(service)
+        .time(time)
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|e| error_chain(&e))?
+        .into();
+    let signable = SignableRequest::new(
+        method,
+        url,
+        headers.iter().copied(),
+        SignableBody::Bytes(body),
+    )
+    .map_err(|e| error_chain(&e))?;
+    let (instructions, _signature) = sign(signable, &params)
+        .map_err(|e| error_chain(&e))?
+        .into_parts();
+    let (headers, _params) = instructions.into_parts();
+    Ok(headers
+        .into_iter()
+        .map(|h| (h.name().to_string(), h.value().to_string()))
+        .collect())
+}
+
+/// Name of the provider that produced the credentials ("Environment", "Profile",
+/// "WebIdentityToken", "EcsContainer", "IMDSv2", "SSO", ...). `Credentials` has no getter for
+/// it, so it is read from its `Debug` output, which redacts the secret key.
+pub fn provider_name(credentials: &Credentials) -> String {
+    let debug = format!("{credentials:?}");
+    debug
+        .split_once("provider_name: \"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(name, _)| name.to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    fn creds() -> Credentials {
+        Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "Environment")
+    }
+
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    #[test]
+    fn signature_has_the_secretsmanager_scope_and_signed_headers() {
+        let headers = sign_request(
+            &creds(),
+            "us-east-1",
+            SERVICE,
+            "POST",
+            "https://secretsmanager.us-east-1.amazonaws.com/",
+            &[("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "secretsmanager.ListSecrets")],
+            b"{}",
+            at(1_440_938_160), // 2015-08-30T12:36:00Z
+        )
+        .unwrap();
+        let get = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
+        assert_eq!(get("x-amz-date"), Some("20150830T123600Z"));
+        let auth = get("authorization").unwrap();
+        assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/secretsmanager/aws4_request"), "{auth}");
+        assert!(auth.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-target"), "{auth}");
+        assert!(!auth.contains("wJalrXUtnFEMI"), "secret key must never appear");
+        assert_eq!(get("x-amz-security-token"), None);
+    }
+
+    #[test]
+    fn signature_depends_on_body_region_and_secret() {
+        let sign = |creds: &Credentials, region: &str, body: &[u8]| {
+            sign_request(creds, region, SERVICE, "POST", "http://127.0.0.1:5000/",
+                &[("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "secretsmanager.ListSecrets")],
+                body, at(1_700_000_000)).unwrap()
+                .into_iter().find(|(k, _)| k == "authorization").unwrap().1
+        };
+        let base = sign(&creds(), "us-east-1", b"{}");
+        assert_eq!(base, sign(&creds(), "us-east-1", b"{}"), "deterministic");
+        assert_ne!(base, sign(&creds(), "us-east-1", b"{\"MaxResults\":1}"));
+        assert_ne!(base, sign(&creds(), "eu-west-1", b"{}"));
+        let other = Credentials::new("AKIDEXAMPLE", "different", None, None, "test");
+        assert_ne!(base, sign(&other, "us-east-1", b"{}"));
+    }
+
+    #[test]
+    fn session_token_is_sent_for_temporary_credentials() {
+        let temp = Credentials::new("ASIAEXAMPLE", "secret", Some("token123".into()), None, "WebIdentityToken");
+        let headers = sign_request(&temp, "us-east-1", SERVICE, "POST", "https://secretsmanager.us-east-1.amazonaws.com/",
+            &[], b"{}", at(1_700_000_000)).unwrap();
+        assert!(headers.iter().any(|(k, v)| k == "x-amz-security-token" && v == "token123"));
+    }
+
+    #[test]
+    fn freshness_uses_a_refresh_margin() {
+        let now = at(1_700_000_000);
+        assert!(is_fresh(&creds(), now), "no expiry = long-term keys");
+        let soon = Credentials::new("A", "B", None, Some(now + Duration::from_secs(60)), "Sso");
+        assert!(!is_fresh(&soon, now));
+        let later = Credentials::new("A", "B", None, Some(now + Duration::from_secs(3600)), "Sso");
+        assert!(is_fresh(&later, now));
+    }
+
+    #[test]
+    fn provider_name_is_extracted_without_the_secret() {
+        assert_eq!(provider_name(&creds()), "Environment");
+        let c = Credentials::new("A", "B", None, None, "Profile");
+        assert_eq!(provider_name(&c), "Profile");
+    }
+
+    #[tokio::test]
+    async fn expired_credentials_are_refreshed() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        #[derive(Debug)]
+        struct Counting(Arc<AtomicUsize>, Option<Duration>);
+        impl ProvideCredentials for Counting {
+            fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+            where
+                Self: 'a,
+            {
+                let n = self.0.fetch_add(1, Ordering::SeqCst);
+                let expiry = self.1.map(|d| SystemTime::now() + d);
+                aws_credential_types::provider::future::ProvideCredentials::ready(Ok(Credentials::new(
+                    format!("AKID{n}"), "secret", None, expiry, "Test",
+                )))
+            }
+        }
+
+        let calls = Arc::new(AtomicUsize::new(0));
+        let long = Signer::new(SharedCredentialsProvider::new(Counting(calls.clone(), None)), "us-east-1");
+        assert_eq!(long.credentials().await.unwrap().access_key_id(), "AKID0");
+        assert_eq!(long.credentials().await.unwrap().access_key_id(), "AKID0");
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "cached");
+
+        let calls = Arc::new(AtomicUsize::new(0));
+        let short = Signer::new(
+            SharedCredentialsProvider::new(Counting(calls.clone(), Some(Duration::from_secs(30)))),
+            "us-east-1",
+        );
+        assert_eq!(short.credentials().await.unwrap().access_key_id(), "AKID0");
+        assert_eq!(short.credentials().await.unwrap().access_key_id(), "AKID1");
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "expiring credentials are re-resolved");
+    }
+}

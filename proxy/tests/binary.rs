@@ -1,0 +1,131 @@
+//! The real binary: CLI wiring, the start-up line, the loopback rule, credentials from the
+//! standard AWS chain (environment) against moto with auth on, and graceful SIGTERM.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_undelete-proxy");
+
+/// The binary with an AWS environment isolated from the machine's own config.
+fn proxy_command(args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_SECRETS_MANAGER")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env("AWS_CONFIG_FILE", "/nonexistent/undelete-test-config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/undelete-test-credentials")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+struct Proc(Child);
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits for the start-up line on stdout and returns it.
+fn startup_line(child: &mut Child) -> String {
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    rx.recv_timeout(Duration::from_secs(60)).expect("no start-up line within 60 s")
+}
+
+fn listen_url(line: &str) -> String {
+    let rest = line.split("listening on ").nth(1).unwrap_or_else(|| panic!("unexpected line: {line}"));
+    rest.split_whitespace().next().unwrap().to_string()
+}
+
+#[test]
+fn non_loopback_listen_is_refused_without_allow_remote() {
+    let out = proxy_command(&["--listen", "0.0.0.0:0", "--region", "us-east-1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not a loopback address") && stderr.contains("--allow-remote"), "{stderr}");
+
+    let out = proxy_command(&["--listen", "127.0.0.1:0", "--region", "us-east-1", "--allow-origin", "*"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-origin"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_signs_with_env_credentials_against_moto_and_stops_on_sigterm() {
+    let moto = Moto::start().await;
+    let boot = moto.client(&bootstrap_creds());
+    let dashboard = boot.create_user("dashboard", &dashboard_policy()).await;
+    boot.sm_ok("CreateSecret", json!({"Name": "bin/secret", "SecretString": "v"})).await;
+    boot.sm_ok("DeleteSecret", json!({"SecretId": "bin/secret", "RecoveryWindowInDays": 7})).await;
+    moto.enable_auth().await;
+
+    let secret_key = dashboard.secret_access_key().to_string();
+    let mut child = Proc(
+        proxy_command(&["--listen", "127.0.0.1:0", "--region", "us-east-1"])
+            .env("AWS_ENDPOINT_URL_SECRETS_MANAGER", moto.endpoint())
+            .env("AWS_ACCESS_KEY_ID", dashboard.access_key_id())
+            .env("AWS_SECRET_ACCESS_KEY", &secret_key)
+            .spawn()
+            .unwrap(),
+    );
+    let line = startup_line(&mut child.0);
+    let url = listen_url(&line);
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    assert_eq!(
+        line.trim_end(),
+        format!(
+            "undelete-proxy listening on {url} (region us-east-1, endpoint {}, credentials from EnvironmentVariable)",
+            moto.endpoint()
+        )
+    );
+    assert!(!line.contains(&secret_key));
+
+    let c = reqwest::Client::new();
+    assert_eq!(c.get(format!("{url}/healthz")).send().await.unwrap().status(), 200);
+    let resp = c
+        .post(format!("{url}/api/secretsmanager"))
+        .header("content-type", AMZ_JSON)
+        .header("x-amz-target", "secretsmanager.RestoreSecret")
+        .body(r#"{"SecretId":"bin/secret"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    let after = moto.client(&dashboard).sm_ok("DescribeSecret", json!({"SecretId": "bin/secret"})).await;
+    assert!(after["DeletedDate"].is_null(), "{after}");
+
+    // Graceful shutdown on SIGTERM.
+    let status = Command::new("kill").args(["-TERM", &child.0.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let exit = loop {
+        if let Some(exit) = child.0.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "proxy did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit}");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.0.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert!(!stderr.contains(&secret_key), "secret key in logs");
+    assert!(stderr.contains("undelete_proxy::audit"), "no audit line: {stderr}");
+}

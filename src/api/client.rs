@@ -1,0 +1,118 @@
+//! The one place the UI talks HTTP: AWS JSON 1.1 calls through the signing proxy.
+
+use gloo_net::http::Request;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::api::error::{ApiError, Operation};
+use crate::api::retry::Backoff;
+use crate::browser;
+use crate::wire::{
+    ListSecretsRequest, ListSecretsResponse, ProxyConfig, RestoreSecretRequest,
+    RestoreSecretResponse,
+};
+
+/// Where the proxy is: same origin by default, or the URL in
+/// `<meta name="undelete-api-base" content="https://...">`, editable in a built `dist/index.html`
+/// without rebuilding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Client {
+    base: String,
+}
+
+impl Client {
+    pub fn from_page() -> Self {
+        let base = browser::meta_content("undelete-api-base").unwrap_or_default();
+        Client {
+            base: base.trim().trim_end_matches('/').to_string(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn config(&self) -> Result<ProxyConfig, ApiError> {
+        let response = Request::get(&self.url("/api/config"))
+            .send()
+            .await
+            .map_err(|e| ApiError::network(e.to_string()))?;
+        read_json(response).await
+    }
+
+    /// One page of ListSecrets, retried with backoff while AWS throttles or fails transiently.
+    pub async fn list_secrets(
+        &self,
+        request: &ListSecretsRequest,
+    ) -> Result<ListSecretsResponse, ApiError> {
+        self.call_with_retry("ListSecrets", request, Operation::List)
+            .await
+    }
+
+    /// RestoreSecret for one secret, retried only while throttled (then it surely did not run).
+    pub async fn restore_secret(
+        &self,
+        arn: &str,
+        name: &str,
+    ) -> Result<RestoreSecretResponse, ApiError> {
+        let request = RestoreSecretRequest {
+            secret_id: arn.to_string(),
+        };
+        self.call_with_retry("RestoreSecret", &request, Operation::Restore { name })
+            .await
+    }
+
+    async fn call_with_retry<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        action: &str,
+        request: &Req,
+        op: Operation<'_>,
+    ) -> Result<Resp, ApiError> {
+        let backoff = Backoff::default();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match self.call(action, request).await {
+                Err(e) if e.is_transient(op) && backoff.allows_another(attempts) => {
+                    browser::sleep_ms(backoff.delay_ms(attempts, browser::random())).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn call<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        action: &str,
+        request: &Req,
+    ) -> Result<Resp, ApiError> {
+        let body = serde_json::to_string(request)
+            .map_err(|e| ApiError::malformed(0, format!("could not encode the request: {e}")))?;
+        let response = Request::post(&self.url("/api/secretsmanager"))
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .header("X-Amz-Target", &format!("secretsmanager.{action}"))
+            .body(body)
+            .map_err(|e| ApiError::network(e.to_string()))?
+            .send()
+            .await
+            .map_err(|e| ApiError::network(e.to_string()))?;
+        read_json(response).await
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
+    let status = response.status();
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::network(format!("the answer was cut off: {e}")))?;
+    if !(200..300).contains(&status) {
+        return Err(ApiError::from_response(status, &text));
+    }
+    serde_json::from_str(&text).map_err(|e| {
+        ApiError::malformed(
+            status,
+            format!("expected an AWS JSON answer but got something else ({e})"),
+        )
+    })
+}

@@ -1,0 +1,306 @@
+//! Turning whatever came back (AWS JSON errors, the proxy's own refusals, moto's XML auth errors,
+//! HTML error pages, a dead network) into one error type with plain words for people.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The proxy could not be reached at all.
+    Network,
+    Throttled,
+    AccessDenied,
+    NotFound,
+    /// AWS rejected the proxy's credentials or signature.
+    BadCredentials,
+    /// The proxy could not reach AWS (502) or AWS did not answer in time (504).
+    UpstreamUnreachable,
+    UpstreamTimeout,
+    /// AWS or the proxy failed on its side (other 5xx).
+    ServerError,
+    InvalidRequest,
+    /// A success status with a body we cannot read.
+    Malformed,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    /// The AWS error code (`ResourceNotFoundException`…), or a short description.
+    pub code: String,
+    pub message: String,
+    pub status: Option<u16>,
+}
+
+/// What the user was doing, so the words can say what failed and what to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation<'a> {
+    List,
+    Restore { name: &'a str },
+}
+
+#[derive(Deserialize)]
+struct JsonError {
+    #[serde(rename = "__type")]
+    kind: Option<String>,
+    #[serde(alias = "Message")]
+    message: Option<String>,
+    #[serde(rename = "code")]
+    code: Option<String>,
+}
+
+impl ApiError {
+    pub fn network(detail: impl Into<String>) -> Self {
+        ApiError {
+            kind: ErrorKind::Network,
+            code: "NetworkError".into(),
+            message: detail.into(),
+            status: None,
+        }
+    }
+
+    pub fn malformed(status: u16, detail: impl Into<String>) -> Self {
+        ApiError {
+            kind: ErrorKind::Malformed,
+            code: "MalformedResponse".into(),
+            message: detail.into(),
+            status: Some(status),
+        }
+    }
+
+    /// Builds the error for a non-2xx answer from its status and body.
+    pub fn from_response(status: u16, body: &str) -> Self {
+        let (code, message) = parse_error_body(body);
+        let code = code.unwrap_or_else(|| format!("HTTP {status}"));
+        let message = message.unwrap_or_else(|| fallback_message(status, body));
+        ApiError {
+            kind: classify(status, &code),
+            code,
+            message,
+            status: Some(status),
+        }
+    }
+
+    /// Worth retrying after a pause: AWS said it was busy, or failed on its side. A restore is only
+    /// retried when AWS throttled it, since then it certainly did not run.
+    pub fn is_transient(&self, op: Operation<'_>) -> bool {
+        match op {
+            Operation::List => {
+                self.kind == ErrorKind::Throttled
+                    || (self.kind == ErrorKind::ServerError
+                        && matches!(self.status, Some(500) | Some(503)))
+            }
+            Operation::Restore { .. } => self.kind == ErrorKind::Throttled,
+        }
+    }
+
+    /// One or two sentences a person under pressure can act on.
+    pub fn plain_words(&self, op: Operation<'_>) -> String {
+        let aws_said = if self.message.is_empty() {
+            String::new()
+        } else {
+            format!(" ({}: {})", self.code, self.message)
+        };
+        match (self.kind, op) {
+            (ErrorKind::Network, _) => format!(
+                "Could not reach the proxy: {}. Check that undelete-proxy is running, then retry.",
+                self.message
+            ),
+            (ErrorKind::Throttled, _) => format!(
+                "AWS is throttling requests and still refused after several retries{aws_said}. Wait a minute and try again."
+            ),
+            (ErrorKind::AccessDenied, Operation::List) => format!(
+                "Access denied: the proxy's AWS identity needs the secretsmanager:ListSecrets permission{aws_said}."
+            ),
+            (ErrorKind::AccessDenied, Operation::Restore { name }) => format!(
+                "Access denied: the proxy's AWS identity needs the secretsmanager:RestoreSecret permission on {name}{aws_said}."
+            ),
+            (ErrorKind::NotFound, Operation::Restore { name }) => format!(
+                "{name} could not be restored: it no longer exists. It was already purged or restored elsewhere; refresh to see the current list{aws_said}."
+            ),
+            (ErrorKind::BadCredentials, _) => format!(
+                "AWS rejected the proxy's credentials{aws_said}. Check the AWS profile or keys the proxy runs with."
+            ),
+            (ErrorKind::UpstreamUnreachable, _) => format!(
+                "The proxy could not reach AWS{aws_said}. Check its network and endpoint, then retry."
+            ),
+            (ErrorKind::UpstreamTimeout, _) => {
+                format!("AWS did not answer in time{aws_said}. Retry in a moment.")
+            }
+            (ErrorKind::ServerError, _) => format!(
+                "The server failed to handle the request (HTTP {}){aws_said}. Retry in a moment.",
+                self.status.unwrap_or(500)
+            ),
+            (ErrorKind::Malformed, _) => format!(
+                "The answer could not be read: {}. Is the proxy URL right?",
+                self.message
+            ),
+            (ErrorKind::InvalidRequest, Operation::Restore { name }) => {
+                format!("AWS refused to restore {name}{aws_said}.")
+            }
+            _ => format!("The request failed{aws_said}."),
+        }
+    }
+}
+
+/// Reads an AWS JSON error (`__type` + `message`/`Message`), the proxy's refusals (same shape) or
+/// an AWS query/XML error (`<Code>`, `<Message>`), as moto sends for auth failures.
+fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
+    let trimmed = body.trim_start();
+    if trimmed.starts_with('{') {
+        if let Ok(err) = serde_json::from_str::<JsonError>(trimmed) {
+            let code = err.kind.or(err.code).map(|c| short_code(&c).to_string());
+            return (code, err.message.filter(|m| !m.is_empty()));
+        }
+    }
+    if trimmed.starts_with('<') {
+        let code = xml_text(trimmed, "Code");
+        let message = xml_text(trimmed, "Message");
+        if code.is_some() || message.is_some() {
+            return (code, message);
+        }
+    }
+    (None, None)
+}
+
+/// AWS may qualify the code: `com.amazonaws.secretsmanager#ThrottlingException:http://...`.
+fn short_code(code: &str) -> &str {
+    let code = code.rsplit('#').next().unwrap_or(code);
+    code.split(':').next().unwrap_or(code).trim()
+}
+
+fn xml_text(xml: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let start = xml.find(&open)? + open.len();
+    let end = start + xml[start..].find(&format!("</{tag}>"))?;
+    let text = xml[start..end].trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+fn fallback_message(status: u16, body: &str) -> String {
+    let looks_like_text = !body.trim_start().starts_with('<') && body.len() <= 200;
+    if looks_like_text && !body.trim().is_empty() {
+        body.trim().to_string()
+    } else {
+        match status {
+            404 => "the proxy has no such endpoint".to_string(),
+            502 => "bad gateway".to_string(),
+            504 => "gateway timeout".to_string(),
+            _ => format!("HTTP status {status}"),
+        }
+    }
+}
+
+fn classify(status: u16, code: &str) -> ErrorKind {
+    match code {
+        "ThrottlingException" | "Throttling" | "TooManyRequestsException"
+        | "RequestLimitExceeded" | "RequestThrottled" | "SlowDown" => ErrorKind::Throttled,
+        "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" => {
+            ErrorKind::AccessDenied
+        }
+        "ResourceNotFoundException" => ErrorKind::NotFound,
+        "SignatureDoesNotMatch" | "InvalidClientTokenId" | "UnrecognizedClientException"
+        | "ExpiredTokenException" | "ExpiredToken" | "IncompleteSignature"
+        | "MissingAuthenticationToken" | "InvalidSignatureException" => ErrorKind::BadCredentials,
+        "InvalidRequestException" | "InvalidParameterException" | "ValidationException" => {
+            ErrorKind::InvalidRequest
+        }
+        _ => match status {
+            429 => ErrorKind::Throttled,
+            502 => ErrorKind::UpstreamUnreachable,
+            504 => ErrorKind::UpstreamTimeout,
+            500..=599 => ErrorKind::ServerError,
+            _ => ErrorKind::Other,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RESTORE: Operation<'static> = Operation::Restore { name: "prod/db" };
+
+    #[test]
+    fn aws_json_errors() {
+        let e = ApiError::from_response(
+            400,
+            r#"{"__type":"ResourceNotFoundException","Message":"Secrets Manager can't find the specified secret."}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert_eq!(e.code, "ResourceNotFoundException");
+        let words = e.plain_words(RESTORE);
+        assert!(words.contains("already purged or restored elsewhere"), "{words}");
+        assert!(words.contains("prod/db"));
+
+        let e = ApiError::from_response(
+            400,
+            r#"{"__type":"com.amazonaws.secretsmanager#ThrottlingException:http://internal","message":"Rate exceeded"}"#,
+        );
+        assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Throttled, "ThrottlingException"));
+        assert!(e.is_transient(RESTORE));
+        assert!(e.is_transient(Operation::List));
+    }
+
+    #[test]
+    fn access_denied_names_the_missing_permission() {
+        let e = ApiError::from_response(
+            400,
+            r#"{"__type":"AccessDeniedException","message":"User is not authorized"}"#,
+        );
+        assert!(e.plain_words(RESTORE).contains("secretsmanager:RestoreSecret"));
+        assert!(e.plain_words(Operation::List).contains("secretsmanager:ListSecrets"));
+    }
+
+    #[test]
+    fn moto_xml_auth_errors() {
+        let body = r#"<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error></Errors></ErrorResponse>"#;
+        let e = ApiError::from_response(403, body);
+        assert_eq!(e.kind, ErrorKind::BadCredentials);
+        assert_eq!(e.code, "SignatureDoesNotMatch");
+        assert!(e.plain_words(Operation::List).contains("credentials"));
+
+        let body = "<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/x is not authorized to perform: secretsmanager:ListSecrets</Message></Error></ErrorResponse>";
+        assert_eq!(ApiError::from_response(403, body).kind, ErrorKind::AccessDenied);
+    }
+
+    #[test]
+    fn proxy_refusals_share_the_aws_shape() {
+        let e = ApiError::from_response(
+            403,
+            r#"{"__type":"ActionNotAllowed","message":"The proxy runs read-only"}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::Other);
+        assert!(e.plain_words(RESTORE).contains("The proxy runs read-only"));
+
+        let e = ApiError::from_response(502, r#"{"__type":"UpstreamUnreachable","message":"connection refused"}"#);
+        assert_eq!(e.kind, ErrorKind::UpstreamUnreachable);
+        let e = ApiError::from_response(504, r#"{"__type":"UpstreamTimeout","message":"no answer in 15 s"}"#);
+        assert_eq!(e.kind, ErrorKind::UpstreamTimeout);
+        assert!(!e.is_transient(Operation::List));
+    }
+
+    #[test]
+    fn html_and_empty_bodies_get_a_status_message() {
+        let e = ApiError::from_response(500, "<!doctype html><title>Internal Server Error</title>");
+        assert_eq!(e.kind, ErrorKind::ServerError);
+        assert_eq!(e.code, "HTTP 500");
+        assert_eq!(e.message, "HTTP status 500");
+        assert!(e.is_transient(Operation::List));
+        assert!(!e.is_transient(RESTORE));
+
+        let e = ApiError::from_response(404, "");
+        assert_eq!(e.message, "the proxy has no such endpoint");
+        assert_eq!(ApiError::from_response(429, "").kind, ErrorKind::Throttled);
+        assert_eq!(ApiError::from_response(503, "busy").message, "busy");
+    }
+
+    #[test]
+    fn network_and_malformed() {
+        let e = ApiError::network("connection refused");
+        assert!(e.plain_words(Operation::List).starts_with("Could not reach the proxy"));
+        assert!(!e.is_transient(Operation::List));
+        let e = ApiError::malformed(200, "expected a JSON object");
+        assert!(e.plain_words(Operation::List).contains("could not be read"));
+    }
+}

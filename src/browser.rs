@@ -1,0 +1,93 @@
+//! Small wrappers over browser APIs: clock, locale-aware dates, timers, focus and
+//! `performance` marks. Everything here needs a browser; the logic that uses it lives in `model`.
+
+use std::cell::OnceCell;
+
+use js_sys::{Array, Date, Function, Intl, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Milliseconds since the Unix epoch, from the browser clock.
+pub fn now_ms() -> f64 {
+    Date::now()
+}
+
+thread_local! {
+    static DATE_FORMAT: OnceCell<Function> = const { OnceCell::new() };
+}
+
+/// A date and time in the user's locale and time zone, with the zone named ("Nov 30, 2026,
+/// 2:00 PM UTC"), because an operator may be reading it across time zones.
+pub fn format_date(ms: f64) -> String {
+    DATE_FORMAT.with(|cell| {
+        let format = cell.get_or_init(|| {
+            let options = Object::new();
+            for (key, value) in [
+                ("year", "numeric"),
+                ("month", "short"),
+                ("day", "numeric"),
+                ("hour", "numeric"),
+                ("minute", "2-digit"),
+                ("timeZoneName", "short"),
+            ] {
+                let _ = Reflect::set(&options, &key.into(), &value.into());
+            }
+            Intl::DateTimeFormat::new(&Array::new(), &options).format()
+        });
+        format
+            .call1(&JsValue::NULL, &Date::new(&JsValue::from_f64(ms)))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    })
+}
+
+/// The machine-readable form for `<time datetime>`.
+pub fn iso_date(ms: f64) -> String {
+    String::from(Date::new(&JsValue::from_f64(ms)).to_iso_string())
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep_ms(ms: f64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.round() as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// A random fraction in [0, 1) for retry jitter.
+pub fn random() -> f64 {
+    js_sys::Math::random()
+}
+
+/// Records a `performance.mark` (read by the benchmark and by anyone profiling in DevTools).
+pub fn mark(name: &str) {
+    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = perf.mark(name);
+    }
+}
+
+/// Moves keyboard focus to the element with `id`, if it is on the page. Returns whether it did.
+pub fn focus_by_id(id: &str) -> bool {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    match element {
+        Some(el) => el.focus().is_ok(),
+        None => false,
+    }
+}
+
+/// `content` of `<meta name="...">` in the page, if present.
+pub fn meta_content(name: &str) -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let meta = document
+        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .ok()??
+        .dyn_into::<web_sys::HtmlMetaElement>()
+        .ok()?;
+    Some(meta.content())
+}

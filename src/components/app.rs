@@ -1,0 +1,36 @@
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::browser;
+use crate::components::live_region::LiveRegion;
+use crate::components::page_header::PageHeader;
+use crate::components::restore_dialog::RestoreDialog;
+use crate::components::scan_status::ScanStatusBar;
+use crate::components::secrets_table::SecretsTable;
+use crate::components::toolbar::Toolbar;
+use crate::state::Dashboard;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let dashboard = Dashboard::new();
+    provide_context(dashboard);
+    dashboard.load_config();
+    dashboard.refresh();
+    // "Time left" must stay true while the page is open.
+    set_interval(
+        move || dashboard.now.set(browser::now_ms()),
+        Duration::from_secs(30),
+    );
+
+    view! {
+        <PageHeader />
+        <main id="main">
+            <LiveRegion />
+            <Toolbar />
+            <ScanStatusBar />
+            <SecretsTable />
+        </main>
+        <RestoreDialog />
+    }
+}

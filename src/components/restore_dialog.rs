@@ -1,0 +1,122 @@
+use leptos::html::Dialog;
+use leptos::prelude::*;
+
+use crate::browser;
+use crate::state::Dashboard;
+
+/// The confirmation before RestoreSecret: a native modal `<dialog>` (focus trapped, Escape
+/// closes), labelled as an alert dialog, with the safe choice focused first.
+#[component]
+pub fn RestoreDialog() -> impl IntoView {
+    let dashboard = expect_context::<Dashboard>();
+    let dialog_ref = NodeRef::<Dialog>::new();
+    let pending = dashboard.restore.pending();
+
+    // Open and close the native dialog as the state says.
+    Effect::new(move |_| {
+        let Some(dialog) = dialog_ref.get() else {
+            return;
+        };
+        match (dashboard.dialog_for.get().is_some(), dialog.open()) {
+            (true, false) => {
+                let _ = dialog.show_modal();
+            }
+            (false, true) => dialog.close(),
+            _ => {}
+        }
+    });
+
+    // Escape, Cancel or the backdrop closed it: put focus back on the row's button.
+    // (After a successful restore the state is cleared first and focus goes to the next row.)
+    let on_close = move |_| {
+        if let Some(row) = dashboard.dialog_for.get_untracked() {
+            dashboard.dialog_for.set(None);
+            browser::focus_by_id(&row.dom_id());
+        }
+    };
+    let close = move || {
+        if let Some(dialog) = dialog_ref.get_untracked() {
+            dialog.close();
+        }
+    };
+    // A click on the backdrop lands on the <dialog> itself; the content fills it otherwise.
+    let on_backdrop_click = move |ev: leptos::ev::MouseEvent| {
+        let on_dialog = ev
+            .target()
+            .zip(dialog_ref.get_untracked())
+            .is_some_and(|(target, dialog)| target == ****dialog);
+        if on_dialog {
+            close();
+        }
+    };
+    let confirm = move |_| {
+        // `pending` flips at dispatch, so a double click cannot send a second request.
+        if pending.get_untracked() {
+            return;
+        }
+        if let Some(row) = dashboard.dialog_for.get_untracked() {
+            dashboard.restore_failure.set(None);
+            dashboard.restore.dispatch_local(row);
+        }
+    };
+
+    let name = move || {
+        dashboard
+            .dialog_for
+            .with(|r| r.as_ref().map(|r| r.name.clone()).unwrap_or_default())
+    };
+    let arn = move || {
+        dashboard
+            .dialog_for
+            .with(|r| r.as_ref().map(|r| r.arn.clone()).unwrap_or_default())
+    };
+    let failure = move || {
+        let open_arn = arn();
+        dashboard
+            .restore_failure
+            .get()
+            .filter(|f| f.arn == open_arn)
+            .map(|f| f.words)
+    };
+
+    view! {
+        <dialog
+            node_ref=dialog_ref
+            class="restore-dialog"
+            role="alertdialog"
+            aria-modal="true"
+            aria-labelledby="restore-title"
+            aria-describedby="restore-description"
+            on:close=on_close
+            on:click=on_backdrop_click
+        >
+            <div class="dialog-body">
+                <h2 id="restore-title">{move || format!("Cancel deletion of {}?", name())}</h2>
+                <div id="restore-description">
+                    <p>
+                        "This restores " <strong>{name}</strong>
+                        ": the scheduled deletion is cancelled, the secret becomes usable again and keeps its value, versions and tags."
+                    </p>
+                    <p class="arn">"ARN: " <code>{arn}</code></p>
+                </div>
+                {move || failure().map(|words| view! {
+                    <p class="banner error" role="alert">{words}</p>
+                })}
+                <div class="dialog-actions">
+                    <button type="button" class="secondary" autofocus on:click=move |_| close()>
+                        "Cancel"
+                    </button>
+                    <button
+                        type="button"
+                        class="primary"
+                        on:click=confirm
+                        disabled=move || pending.get()
+                        aria-busy=move || pending.get().to_string()
+                    >
+                        {move || if pending.get() { "Restoring…" } else { "Confirm restore" }}
+                    </button>
+                </div>
+            </div>
+        </dialog>
+    }
+}

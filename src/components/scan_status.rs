@@ -1,0 +1,56 @@
+use leptos::prelude::*;
+
+use crate::api::error::Operation;
+use crate::model::format::{count_text, grouped};
+use crate::state::{Dashboard, ScanStatus};
+
+/// Progress while pages arrive, the count when done, or the error with Retry.
+#[component]
+pub fn ScanStatusBar() -> impl IntoView {
+    let dashboard = expect_context::<Dashboard>();
+    move || match dashboard.scan.get() {
+        ScanStatus::Running => view! {
+            <div class="scan-status">
+                <progress aria-label="Loading secrets"></progress>
+                <span>{move || dashboard.progress_text()}</span>
+            </div>
+        }
+        .into_any(),
+        ScanStatus::Done => {
+            let (found, scanned) = dashboard.listing.with(|l| (l.found(), l.scanned()));
+            view! {
+                <div class="scan-status done">
+                    <span class="count">
+                        {count_text(found, "secret", "secrets")} " scheduled for deletion"
+                    </span>
+                    <span class="muted">
+                        {format!(" (scanned {} in all)", grouped(scanned))}
+                    </span>
+                </div>
+            }
+            .into_any()
+        }
+        ScanStatus::Failed(error) => view! {
+            <div class="banner error" role="alert">
+                <p>
+                    <strong>"Could not load the list. "</strong>
+                    {error.plain_words(Operation::List)}
+                </p>
+                <p class="muted">
+                    {move || {
+                        let shown = dashboard.listing.with(|l| l.rows().len());
+                        if shown > 0 {
+                            "The rows below are from before the error and may be out of date."
+                        } else {
+                            ""
+                        }
+                    }}
+                </p>
+                <button type="button" on:click=move |_| dashboard.refresh()>
+                    "Retry"
+                </button>
+            </div>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,201 @@
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::browser;
+use crate::model::deadline::Deadline;
+use crate::model::secret_row::SecretRow;
+use crate::model::table_view::SortColumn;
+use crate::state::{Dashboard, ScanStatus};
+
+/// The table of secrets scheduled for deletion, or the empty state.
+#[component]
+pub fn SecretsTable() -> impl IntoView {
+    let dashboard = expect_context::<Dashboard>();
+    let has_rows = move || dashboard.listing.with(|l| !l.rows().is_empty());
+    let scan_done = move || dashboard.scan.with(|s| *s == ScanStatus::Done);
+    let nothing_matches =
+        move || has_rows() && dashboard.visible.with(Vec::is_empty);
+
+    view! {
+        <Show when=move || !has_rows() && scan_done()>
+            <div class="empty-state">
+                <h2>"No secrets are scheduled for deletion"</h2>
+                <p>"Every secret in this region is live. Nothing needs restoring."</p>
+            </div>
+        </Show>
+        <Show when=has_rows>
+            <div class="table-wrap">
+                <table class="secrets">
+                    <caption>
+                        "Secrets scheduled for deletion"
+                        <span class="visually-hidden">
+                            {move || {
+                                let sort = dashboard.sort.get();
+                                format!(
+                                    ", sorted by {} {}",
+                                    column_title(sort.column),
+                                    sort.aria_sort(sort.column),
+                                )
+                            }}
+                        </span>
+                    </caption>
+                    <thead>
+                        <tr>
+                            <SortHeader column=SortColumn::Name />
+                            <th scope="col">"Description"</th>
+                            <SortHeader column=SortColumn::DeletionDate />
+                            <SortHeader column=SortColumn::TimeLeft />
+                            <th scope="col">"Tags"</th>
+                            <SortHeader column=SortColumn::LastChanged />
+                            <th scope="col">"Actions"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=move || dashboard.visible.get()
+                            key=|row| {
+                                (
+                                    row.arn.clone(),
+                                    row.deleted_date.map(f64::to_bits),
+                                    row.last_changed.map(f64::to_bits),
+                                )
+                            }
+                            let:row
+                        >
+                            <SecretRowView row />
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+            <Show when=nothing_matches>
+                <p class="no-match">
+                    {move || format!("No secrets match “{}”. ", dashboard.query.get())}
+                    <button type="button" class="link" on:click=move |_| {
+                        dashboard.query.set(String::new());
+                        browser::focus_by_id("search");
+                    }>"Clear search"</button>
+                </p>
+            </Show>
+        </Show>
+    }
+}
+
+fn column_title(column: SortColumn) -> &'static str {
+    match column {
+        SortColumn::Name => "Name",
+        SortColumn::DeletionDate => "Deletion date",
+        SortColumn::TimeLeft => "Time left",
+        SortColumn::LastChanged => "Last changed",
+    }
+}
+
+/// A column header whose button sorts by it; `aria-sort` tells assistive technology the order.
+#[component]
+fn SortHeader(column: SortColumn) -> impl IntoView {
+    let dashboard = expect_context::<Dashboard>();
+    let aria_sort = move || dashboard.sort.get().aria_sort(column);
+    view! {
+        <th scope="col" aria-sort=aria_sort>
+            <button
+                type="button"
+                class="sort"
+                on:click=move |_| dashboard.sort.update(|s| *s = s.toggled(column))
+            >
+                {column_title(column)}
+                <span class="sort-indicator" aria-hidden="true">
+                    {move || match aria_sort() {
+                        "ascending" => "▲",
+                        "descending" => "▼",
+                        _ => "↕",
+                    }}
+                </span>
+            </button>
+        </th>
+    }
+}
+
+#[component]
+fn SecretRowView(row: Arc<SecretRow>) -> impl IntoView {
+    let dashboard = expect_context::<Dashboard>();
+    let deleted_date = row.deleted_date;
+    let deadline = move || Deadline::from_deleted_date(deleted_date, dashboard.now.get());
+    let urgency = move || deadline().urgency(dashboard.now.get());
+    let deletion_date = deadline().shown_date();
+    let open_row = row.clone();
+    let button_label = format!("Cancel deletion for {}", row.name);
+
+    view! {
+        <tr class=move || format!("secret {}", urgency().css())>
+            <th scope="row" class="name">
+                <span class="secret-name">{row.name.clone()}</span>
+                {row.owning_service.clone().map(|service| view! {
+                    <span class="managed">{format!("Managed by {service}")}</span>
+                })}
+            </th>
+            <td class="description">
+                {if row.description.is_empty() {
+                    view! { <span class="muted">"None"</span> }.into_any()
+                } else {
+                    view! { <span>{row.description.clone()}</span> }.into_any()
+                }}
+            </td>
+            <td class="deletion-date">
+                <span class="date-label">{move || deadline().date_label()}</span>
+                {deletion_date.map(|ms| view! {
+                    <time datetime=browser::iso_date(ms)>{browser::format_date(ms)}</time>
+                })}
+                <span class="date-note">{move || deadline().date_note()}</span>
+            </td>
+            <td class="time-left">
+                <span class=move || format!("urgency {}", urgency().css())>
+                    {move || urgency().label()}
+                </span>
+                <span class="time-left-text">
+                    {move || deadline().time_left_text(dashboard.now.get())}
+                </span>
+            </td>
+            <td class="tags">
+                {if row.tags.is_empty() {
+                    view! { <span class="muted">"None"</span> }.into_any()
+                } else {
+                    view! {
+                        <ul class="tag-list">
+                            {row.tags.iter().map(|(k, v)| {
+                                let text = if v.is_empty() { k.clone() } else { format!("{k}: {v}") };
+                                view! { <li>{text}</li> }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </td>
+            <td class="last-changed">
+                {match row.last_changed {
+                    Some(ms) => view! {
+                        <time datetime=browser::iso_date(ms)>{browser::format_date(ms)}</time>
+                    }.into_any(),
+                    None => view! { <span class="muted">"Unknown"</span> }.into_any(),
+                }}
+            </td>
+            <td class="actions">
+                <Show
+                    when=move || !dashboard.read_only()
+                    fallback=|| view! { <span class="muted">"Read-only"</span> }
+                >
+                    <button
+                        type="button"
+                        class="restore"
+                        id=row.dom_id()
+                        aria-label=button_label.clone()
+                        on:click={
+                            let row = open_row.clone();
+                            move |_| dashboard.open_dialog(row.clone())
+                        }
+                    >
+                        "Cancel deletion"
+                    </button>
+                </Show>
+            </td>
+        </tr>
+    }
+}

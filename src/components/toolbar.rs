@@ -1,0 +1,38 @@
+use leptos::prelude::*;
+
+use crate::model::format::grouped;
+use crate::state::{Dashboard, ScanStatus};
+
+/// Search box with its match count, and Refresh.
+#[component]
+pub fn Toolbar() -> impl IntoView {
+    let dashboard = expect_context::<Dashboard>();
+    let total = move || dashboard.listing.with(|l| l.rows().len());
+    let shown = move || dashboard.visible.with(Vec::len);
+    let scanning = move || dashboard.scan.with(|s| *s == ScanStatus::Running);
+    view! {
+        <div class="toolbar" role="search">
+            <label for="search" class="search-label">
+                "Search secrets"
+            </label>
+            <input
+                id="search"
+                type="search"
+                autocomplete="off"
+                spellcheck="false"
+                placeholder="Name, description or tag"
+                aria-describedby="match-count"
+                prop:value=move || dashboard.query.get()
+                on:input:target=move |ev| dashboard.query.set(ev.target().value())
+            />
+            <span id="match-count" class="match-count">
+                {move || format!("Showing {} of {}", grouped(shown()), grouped(total()))}
+            </span>
+            // The name stays "Refresh" while scanning (progress is shown below); clicking it
+            // restarts the scan.
+            <button type="button" class="refresh" class:busy=scanning on:click=move |_| dashboard.refresh()>
+                "Refresh"
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,21 @@
+//! Undelete: a dashboard of AWS Secrets Manager secrets scheduled for deletion, with a safe,
+//! confirmed "cancel deletion" per secret.
+//!
+//! - `wire`: AWS JSON 1.1 request/response types.
+//! - `api`: the HTTP client for the signing proxy, error mapping, retry policy.
+//! - `model`: pure logic (dates, listing, sorting, filtering), tested natively.
+//! - `state`: reactive state and the scan/restore controllers.
+//! - `components`: the views.
+//! - `browser`: thin wrappers over browser APIs.
+
+pub mod api;
+pub mod browser;
+pub mod components;
+pub mod model;
+pub mod state;
+pub mod wire;
+
+/// Mounts the app on `<body>`.
+pub fn start() {
+    leptos::mount::mount_to_body(components::app::App);
+}

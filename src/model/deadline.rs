@@ -1,0 +1,251 @@
+//! How long a deleted secret can still be restored.
+//!
+//! `DeletedDate` means different things in different places: AWS documents ListSecrets'
+//! `DeletedDate` as the moment of deletion, while DescribeSecret and moto report the scheduled
+//! purge time. Both readings are handled without guessing which server we talk to: a date in the
+//! future can only be the purge time; a date in the past is when the secret was deleted, and the
+//! purge follows after the recovery window of 7 to 30 days, which ListSecrets does not report.
+
+use crate::model::format::{days_text, duration_text};
+
+pub const MINUTE_MS: f64 = 60_000.0;
+pub const HOUR_MS: f64 = 60.0 * MINUTE_MS;
+pub const DAY_MS: f64 = 24.0 * HOUR_MS;
+/// Shortest and longest recovery windows AWS allows (`RecoveryWindowInDays`).
+pub const MIN_WINDOW_MS: f64 = 7.0 * DAY_MS;
+pub const MAX_WINDOW_MS: f64 = 30.0 * DAY_MS;
+
+/// What is known about a secret's permanent deletion.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Deadline {
+    /// `DeletedDate` lies in the future: it is the scheduled purge time, known exactly.
+    Scheduled { purge_at: f64 },
+    /// `DeletedDate` lies in the past: it is when the secret was deleted; the purge comes 7 to 30
+    /// days later, so only a range is known.
+    Estimated {
+        deleted_at: f64,
+        earliest: f64,
+        latest: f64,
+    },
+    /// The server sent a date we could not read.
+    Unknown,
+}
+
+impl Deadline {
+    /// Interprets a `DeletedDate` (epoch milliseconds) at time `now`.
+    pub fn from_deleted_date(deleted_date: Option<f64>, now: f64) -> Self {
+        match deleted_date {
+            Some(date) if date > now => Deadline::Scheduled { purge_at: date },
+            Some(date) => Deadline::Estimated {
+                deleted_at: date,
+                earliest: date + MIN_WINDOW_MS,
+                latest: date + MAX_WINDOW_MS,
+            },
+            None => Deadline::Unknown,
+        }
+    }
+
+    /// The soonest moment the secret may be gone for good: what urgency and sorting go by.
+    pub fn soonest_purge(self) -> Option<f64> {
+        match self {
+            Deadline::Scheduled { purge_at } => Some(purge_at),
+            Deadline::Estimated { earliest, .. } => Some(earliest),
+            Deadline::Unknown => None,
+        }
+    }
+
+    pub fn urgency(self, now: f64) -> Urgency {
+        match self.soonest_purge() {
+            None => Urgency::Unknown,
+            Some(at) if at - now < DAY_MS => Urgency::Critical,
+            Some(at) if at - now < 3.0 * DAY_MS => Urgency::High,
+            Some(at) if at - now < 7.0 * DAY_MS => Urgency::Medium,
+            Some(_) => Urgency::Low,
+        }
+    }
+
+    /// The "time left" sentence, saying whether it is known or estimated.
+    pub fn time_left_text(self, now: f64) -> String {
+        match self {
+            Deadline::Scheduled { purge_at } => {
+                format!("{} left", duration_text(purge_at - now))
+            }
+            Deadline::Estimated {
+                earliest, latest, ..
+            } => {
+                if now < earliest {
+                    format!(
+                        "{} to {} left (estimate)",
+                        days_text(earliest - now),
+                        days_text(latest - now)
+                    )
+                } else if now < latest {
+                    format!(
+                        "May be purged at any time; at most {} left (estimate)",
+                        duration_text(latest - now)
+                    )
+                } else {
+                    "Past the longest recovery window: may already be purged".to_string()
+                }
+            }
+            Deadline::Unknown => "Unknown: the deletion date could not be read".to_string(),
+        }
+    }
+
+    /// The label shown beside the date in the "Deletion date" column.
+    pub fn date_label(self) -> &'static str {
+        match self {
+            Deadline::Scheduled { .. } => "Permanent deletion on",
+            Deadline::Estimated { .. } => "Deleted on",
+            Deadline::Unknown => "Unknown",
+        }
+    }
+
+    /// The date shown in the "Deletion date" column.
+    pub fn shown_date(self) -> Option<f64> {
+        match self {
+            Deadline::Scheduled { purge_at } => Some(purge_at),
+            Deadline::Estimated { deleted_at, .. } => Some(deleted_at),
+            Deadline::Unknown => None,
+        }
+    }
+
+    /// A second line for the date column that says which part is an estimate.
+    pub fn date_note(self) -> &'static str {
+        match self {
+            Deadline::Scheduled { .. } => "Scheduled purge time (exact)",
+            Deadline::Estimated { .. } => "Purged 7 to 30 days after deletion; exact day unknown",
+            Deadline::Unknown => "The server sent a date that could not be read",
+        }
+    }
+}
+
+/// How urgently a secret needs attention, always shown as text as well as colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Urgency {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Unknown,
+}
+
+impl Urgency {
+    pub fn label(self) -> &'static str {
+        match self {
+            Urgency::Critical => "Urgent",
+            Urgency::High => "Soon",
+            Urgency::Medium => "This week",
+            Urgency::Low => "Later",
+            Urgency::Unknown => "Unknown",
+        }
+    }
+
+    /// CSS class suffix; the stylesheet maps it to a colour that is never the only signal.
+    pub fn css(self) -> &'static str {
+        match self {
+            Urgency::Critical => "urgency-critical",
+            Urgency::High => "urgency-high",
+            Urgency::Medium => "urgency-medium",
+            Urgency::Low => "urgency-low",
+            Urgency::Unknown => "urgency-unknown",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: f64 = 1_790_000_000_000.0;
+
+    #[test]
+    fn future_date_is_the_exact_purge_time() {
+        let d = Deadline::from_deleted_date(Some(NOW + 3.0 * DAY_MS + 4.0 * HOUR_MS), NOW);
+        assert_eq!(
+            d,
+            Deadline::Scheduled {
+                purge_at: NOW + 3.0 * DAY_MS + 4.0 * HOUR_MS
+            }
+        );
+        assert_eq!(d.time_left_text(NOW), "3 days 4 hours left");
+        assert_eq!(d.date_label(), "Permanent deletion on");
+        assert_eq!(d.urgency(NOW), Urgency::Medium);
+    }
+
+    #[test]
+    fn past_date_is_the_deletion_time_with_a_7_to_30_day_window() {
+        let deleted = NOW - 2.0 * DAY_MS;
+        let d = Deadline::from_deleted_date(Some(deleted), NOW);
+        assert_eq!(d.shown_date(), Some(deleted));
+        assert_eq!(d.soonest_purge(), Some(deleted + 7.0 * DAY_MS));
+        assert_eq!(d.time_left_text(NOW), "5 days to 28 days left (estimate)");
+        assert_eq!(d.date_label(), "Deleted on");
+        assert_eq!(d.urgency(NOW), Urgency::Medium);
+    }
+
+    #[test]
+    fn inside_the_window_the_purge_may_come_any_time() {
+        let d = Deadline::from_deleted_date(Some(NOW - 10.0 * DAY_MS), NOW);
+        assert_eq!(
+            d.time_left_text(NOW),
+            "May be purged at any time; at most 20 days left (estimate)"
+        );
+        assert_eq!(d.urgency(NOW), Urgency::Critical);
+    }
+
+    #[test]
+    fn beyond_thirty_days_it_may_already_be_gone() {
+        let d = Deadline::from_deleted_date(Some(NOW - 31.0 * DAY_MS), NOW);
+        assert_eq!(
+            d.time_left_text(NOW),
+            "Past the longest recovery window: may already be purged"
+        );
+        assert_eq!(d.urgency(NOW), Urgency::Critical);
+    }
+
+    #[test]
+    fn the_same_date_reads_differently_as_time_passes() {
+        let date = NOW + HOUR_MS;
+        assert!(matches!(
+            Deadline::from_deleted_date(Some(date), NOW),
+            Deadline::Scheduled { .. }
+        ));
+        assert!(matches!(
+            Deadline::from_deleted_date(Some(date), NOW + 2.0 * HOUR_MS),
+            Deadline::Estimated { .. }
+        ));
+    }
+
+    #[test]
+    fn urgency_thresholds() {
+        let at = |ms| Deadline::Scheduled { purge_at: NOW + ms }.urgency(NOW);
+        assert_eq!(at(23.0 * HOUR_MS), Urgency::Critical);
+        assert_eq!(at(DAY_MS), Urgency::High);
+        assert_eq!(at(3.0 * DAY_MS), Urgency::Medium);
+        assert_eq!(at(7.0 * DAY_MS), Urgency::Low);
+        assert_eq!(Deadline::Unknown.urgency(NOW), Urgency::Unknown);
+        assert!(Urgency::Critical < Urgency::Low);
+    }
+
+    #[test]
+    fn unknown_date_says_so() {
+        let d = Deadline::from_deleted_date(None, NOW);
+        assert_eq!(d, Deadline::Unknown);
+        assert_eq!(d.soonest_purge(), None);
+        assert!(d.time_left_text(NOW).starts_with("Unknown"));
+    }
+
+    #[test]
+    fn short_times_are_precise() {
+        let d = Deadline::Scheduled {
+            purge_at: NOW + 5.0 * HOUR_MS + 12.0 * MINUTE_MS,
+        };
+        assert_eq!(d.time_left_text(NOW), "5 hours 12 minutes left");
+        let d = Deadline::Scheduled {
+            purge_at: NOW + 30_000.0,
+        };
+        assert_eq!(d.time_left_text(NOW), "less than a minute left");
+        assert_eq!(d.urgency(NOW), Urgency::Critical);
+    }
+}

@@ -1,0 +1,87 @@
+//! Plain-text formatting of durations and counts (no browser needed, so it is unit-tested).
+
+use crate::model::deadline::{DAY_MS, HOUR_MS, MINUTE_MS};
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// A duration in words, to two units: "3 days 4 hours", "5 hours 12 minutes", "8 minutes".
+pub fn duration_text(ms: f64) -> String {
+    if ms < MINUTE_MS {
+        return "less than a minute".to_string();
+    }
+    let days = (ms / DAY_MS).floor() as u64;
+    let hours = ((ms % DAY_MS) / HOUR_MS).floor() as u64;
+    let minutes = ((ms % HOUR_MS) / MINUTE_MS).floor() as u64;
+    match (days, hours, minutes) {
+        (0, 0, m) => plural(m, "minute", "minutes"),
+        (0, h, 0) => plural(h, "hour", "hours"),
+        (0, h, m) => format!(
+            "{} {}",
+            plural(h, "hour", "hours"),
+            plural(m, "minute", "minutes")
+        ),
+        (d, 0, _) => plural(d, "day", "days"),
+        (d, h, _) => format!("{} {}", plural(d, "day", "days"), plural(h, "hour", "hours")),
+    }
+}
+
+/// Whole days, rounded down, for estimates where hours would be false precision.
+pub fn days_text(ms: f64) -> String {
+    plural((ms.max(0.0) / DAY_MS).floor() as u64, "day", "days")
+}
+
+/// "1 secret" / "12 secrets".
+pub fn count_text(n: usize, one: &str, many: &str) -> String {
+    plural(n as u64, one, many)
+}
+
+/// Groups digits in threes ("1,200"); the UI uses this for counts so figures read the same in
+/// every locale as the rest of the (English) text.
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration_text(59_999.0), "less than a minute");
+        assert_eq!(duration_text(MINUTE_MS), "1 minute");
+        assert_eq!(duration_text(2.0 * HOUR_MS), "2 hours");
+        assert_eq!(duration_text(HOUR_MS + MINUTE_MS), "1 hour 1 minute");
+        assert_eq!(duration_text(DAY_MS + 5.0 * MINUTE_MS), "1 day");
+        assert_eq!(duration_text(29.0 * DAY_MS + 23.0 * HOUR_MS), "29 days 23 hours");
+    }
+
+    #[test]
+    fn days_and_counts() {
+        assert_eq!(days_text(-5.0), "0 days");
+        assert_eq!(days_text(DAY_MS * 1.9), "1 day");
+        assert_eq!(count_text(1, "secret", "secrets"), "1 secret");
+        assert_eq!(count_text(0, "secret", "secrets"), "0 secrets");
+    }
+
+    #[test]
+    fn digit_grouping() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_200), "1,200");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+    }
+}

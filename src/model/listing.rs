@@ -1,0 +1,247 @@
+//! The list of deleted secrets as it is built from ListSecrets pages, and what a restore does to it.
+//!
+//! A refresh keeps showing the rows it already has while new pages arrive, and only drops rows the
+//! new scan did not see once the scan completes, so a failed refresh loses nothing. Secrets this
+//! session restored stay hidden even if an eventually consistent ListSecrets still reports them
+//! as deleted (for minutes after RestoreSecret), unless they come back with a different
+//! `DeletedDate`, which means they were deleted again.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::model::secret_row::SecretRow;
+use crate::wire::SecretListEntry;
+
+#[derive(Debug, Default, Clone)]
+pub struct Listing {
+    rows: Vec<Arc<SecretRow>>,
+    /// ARNs seen as deleted by the scan under way (or the last one).
+    seen: HashSet<String>,
+    /// Entries the current scan has looked at, live ones included.
+    scanned: usize,
+    /// (ARN, DeletedDate) of every secret restored in this session.
+    restored: Vec<(String, Option<f64>)>,
+}
+
+impl Listing {
+    pub fn rows(&self) -> &[Arc<SecretRow>] {
+        &self.rows
+    }
+
+    pub fn scanned(&self) -> usize {
+        self.scanned
+    }
+
+    /// Deleted secrets found by the current scan so far.
+    pub fn found(&self) -> usize {
+        self.seen.len()
+    }
+
+    pub fn begin_scan(&mut self) {
+        self.seen.clear();
+        self.scanned = 0;
+    }
+
+    /// Adds one page; returns how many rows it added or changed.
+    pub fn add_page(&mut self, entries: Vec<SecretListEntry>) -> usize {
+        self.scanned += entries.len();
+        let mut changed = 0;
+        for row in entries.into_iter().filter_map(SecretRow::from_entry) {
+            if self.was_restored(&row) || !self.seen.insert(row.arn.clone()) {
+                continue;
+            }
+            match self.rows.iter_mut().find(|r| r.arn == row.arn) {
+                Some(existing) if **existing == row => {}
+                Some(existing) => {
+                    *existing = Arc::new(row);
+                    changed += 1;
+                }
+                None => {
+                    self.rows.push(Arc::new(row));
+                    changed += 1;
+                }
+            }
+        }
+        changed
+    }
+
+    /// The scan reached the last page: rows it did not see are gone (restored or purged).
+    pub fn finish_scan(&mut self) {
+        let seen = &self.seen;
+        self.rows.retain(|r| seen.contains(&r.arn));
+    }
+
+    /// Removes a restored secret and remembers it so stale pages cannot bring it back.
+    pub fn mark_restored(&mut self, arn: &str) -> Option<Arc<SecretRow>> {
+        let index = self.rows.iter().position(|r| r.arn == arn)?;
+        let row = self.rows.remove(index);
+        self.restored.push((row.arn.clone(), row.deleted_date));
+        self.seen.remove(arn);
+        Some(row)
+    }
+
+    fn was_restored(&self, row: &SecretRow) -> bool {
+        self.restored
+            .iter()
+            .any(|(arn, date)| *arn == row.arn && *date == row.deleted_date)
+    }
+}
+
+/// Where a ListSecrets walk is: which token to send next, and a guard against a server that
+/// hands back a token it already gave (which would loop forever).
+#[derive(Debug, Default, Clone)]
+pub struct Pager {
+    next: Option<String>,
+    finished: bool,
+    tokens: HashSet<String>,
+    pages: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepeatedToken;
+
+impl Pager {
+    /// The `NextToken` for the next request; `None` for the first page.
+    pub fn token(&self) -> Option<&str> {
+        self.next.as_deref()
+    }
+
+    pub fn finished(&self) -> bool {
+        self.finished
+    }
+
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// Records a page's `NextToken`. A missing or empty token ends the walk.
+    pub fn advance(&mut self, next_token: Option<String>) -> Result<(), RepeatedToken> {
+        self.pages += 1;
+        match next_token.filter(|t| !t.is_empty()) {
+            None => {
+                self.finished = true;
+                self.next = None;
+                Ok(())
+            }
+            Some(token) => {
+                if !self.tokens.insert(token.clone()) {
+                    return Err(RepeatedToken);
+                }
+                self.next = Some(token);
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::WireDate;
+
+    fn entry(name: &str, deleted: Option<f64>) -> SecretListEntry {
+        SecretListEntry {
+            arn: Some(format!("arn:{name}")),
+            name: Some(name.into()),
+            deleted_date: deleted.map(WireDate::EpochMillis),
+            ..Default::default()
+        }
+    }
+
+    fn names(listing: &Listing) -> Vec<&str> {
+        listing.rows().iter().map(|r| r.name.as_str()).collect()
+    }
+
+    #[test]
+    fn keeps_only_deleted_entries_and_counts_everything_scanned() {
+        let mut l = Listing::default();
+        l.begin_scan();
+        assert_eq!(
+            l.add_page(vec![entry("a", Some(1.0)), entry("live", None)]),
+            1
+        );
+        assert_eq!(l.add_page(vec![entry("b", Some(2.0))]), 1);
+        l.finish_scan();
+        assert_eq!(names(&l), ["a", "b"]);
+        assert_eq!((l.scanned(), l.found()), (3, 2));
+    }
+
+    #[test]
+    fn duplicates_across_pages_count_once() {
+        let mut l = Listing::default();
+        l.begin_scan();
+        l.add_page(vec![entry("a", Some(1.0))]);
+        assert_eq!(l.add_page(vec![entry("a", Some(1.0))]), 0);
+        assert_eq!(l.found(), 1);
+        assert_eq!(l.rows().len(), 1);
+    }
+
+    #[test]
+    fn a_refresh_keeps_old_rows_until_it_completes() {
+        let mut l = Listing::default();
+        l.begin_scan();
+        l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))]);
+        l.finish_scan();
+
+        // A refresh that fails after its first page: nothing is lost.
+        l.begin_scan();
+        l.add_page(vec![entry("b", Some(2.0)), entry("c", Some(3.0))]);
+        assert_eq!(names(&l), ["a", "b", "c"]);
+
+        // A refresh that completes: "a" was restored elsewhere and goes.
+        l.begin_scan();
+        l.add_page(vec![entry("b", Some(2.0)), entry("c", Some(3.0))]);
+        l.finish_scan();
+        assert_eq!(names(&l), ["b", "c"]);
+    }
+
+    #[test]
+    fn changed_entries_replace_old_ones() {
+        let mut l = Listing::default();
+        l.begin_scan();
+        l.add_page(vec![entry("a", Some(1.0))]);
+        l.begin_scan();
+        assert_eq!(l.add_page(vec![entry("a", Some(9.0))]), 1);
+        assert_eq!(l.rows()[0].deleted_date, Some(9.0));
+    }
+
+    #[test]
+    fn a_restored_secret_is_not_resurrected_by_a_stale_list() {
+        let mut l = Listing::default();
+        l.begin_scan();
+        l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))]);
+        l.finish_scan();
+        assert_eq!(l.mark_restored("arn:a").unwrap().name, "a");
+        assert_eq!(l.mark_restored("arn:a"), None);
+
+        l.begin_scan();
+        l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))]);
+        l.finish_scan();
+        assert_eq!(names(&l), ["b"]);
+        assert_eq!(l.found(), 1);
+
+        // Deleted again later (a new DeletedDate): it shows again.
+        l.begin_scan();
+        l.add_page(vec![entry("a", Some(50.0))]);
+        assert_eq!(names(&l), ["b", "a"]);
+    }
+
+    #[test]
+    fn pager_walks_tokens_and_stops_on_empty_or_missing() {
+        let mut p = Pager::default();
+        assert_eq!(p.token(), None);
+        p.advance(Some("100".into())).unwrap();
+        assert_eq!(p.token(), Some("100"));
+        assert!(!p.finished());
+        p.advance(Some(String::new())).unwrap();
+        assert!(p.finished());
+        assert_eq!(p.pages(), 2);
+    }
+
+    #[test]
+    fn pager_refuses_a_repeated_token() {
+        let mut p = Pager::default();
+        p.advance(Some("x".into())).unwrap();
+        assert_eq!(p.advance(Some("x".into())), Err(RepeatedToken));
+    }
+}

@@ -1,0 +1,8 @@
+//! Pure logic with no browser in it, tested natively with `cargo test`: date reasoning, the
+//! listing and its paging, sorting and filtering, text formatting.
+
+pub mod deadline;
+pub mod format;
+pub mod listing;
+pub mod secret_row;
+pub mod table_view;

@@ -1,0 +1,142 @@
+//! One secret scheduled for deletion, as the table shows it.
+
+use crate::wire::{SecretListEntry, WireDate};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecretRow {
+    /// What RestoreSecret is called with; the ARN when the server sent one.
+    pub arn: String,
+    pub name: String,
+    pub description: String,
+    pub tags: Vec<(String, String)>,
+    /// `DeletedDate` in epoch ms; `None` when present but unreadable (the row still shows).
+    pub deleted_date: Option<f64>,
+    pub last_changed: Option<f64>,
+    /// Set for secrets managed by another AWS service (e.g. RDS), which AWS may not let us restore.
+    pub owning_service: Option<String>,
+    /// Lower-cased name, description and tags, for search.
+    search_text: String,
+}
+
+impl SecretRow {
+    /// Keeps only entries scheduled for deletion (`DeletedDate` present) that can be addressed.
+    pub fn from_entry(entry: SecretListEntry) -> Option<SecretRow> {
+        let deleted = entry.deleted_date?;
+        let name = entry.name.filter(|n| !n.is_empty());
+        let arn = entry.arn.filter(|a| !a.is_empty()).or_else(|| name.clone())?;
+        let name = name.unwrap_or_else(|| arn.clone());
+        let description = entry.description.unwrap_or_default();
+        let tags: Vec<(String, String)> = entry
+            .tags
+            .into_iter()
+            .map(|t| (t.key.unwrap_or_default(), t.value.unwrap_or_default()))
+            .collect();
+        let mut search_text = format!("{name}\n{description}");
+        for (k, v) in &tags {
+            search_text.push('\n');
+            search_text.push_str(k);
+            search_text.push('=');
+            search_text.push_str(v);
+        }
+        Some(SecretRow {
+            arn,
+            name,
+            description,
+            tags,
+            deleted_date: deleted.millis(),
+            last_changed: entry.last_changed_date.and_then(WireDate::millis),
+            owning_service: entry.owning_service.filter(|s| !s.is_empty()),
+            search_text: search_text.to_lowercase(),
+        })
+    }
+
+    /// Every whitespace-separated term of the (lower-cased) query must occur somewhere.
+    pub fn matches(&self, lowered_terms: &[String]) -> bool {
+        lowered_terms
+            .iter()
+            .all(|term| self.search_text.contains(term.as_str()))
+    }
+
+    /// A stable, HTML-safe element id for this row's button (names and ARNs contain `/` and `:`).
+    pub fn dom_id(&self) -> String {
+        // FNV-1a: tiny, deterministic, good enough to tell rows apart on one page.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in self.arn.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("restore-{hash:016x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::Tag;
+
+    fn entry(name: &str, deleted: Option<WireDate>) -> SecretListEntry {
+        SecretListEntry {
+            arn: Some(format!("arn:aws:secretsmanager:us-east-1:1:secret:{name}-AbCdEf")),
+            name: Some(name.into()),
+            deleted_date: deleted,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn live_secrets_are_not_rows() {
+        assert_eq!(SecretRow::from_entry(entry("live", None)), None);
+    }
+
+    #[test]
+    fn deleted_secrets_are_rows_even_with_an_unreadable_date() {
+        let row = SecretRow::from_entry(entry("a/b", Some(WireDate::Unreadable))).unwrap();
+        assert_eq!(row.name, "a/b");
+        assert_eq!(row.deleted_date, None);
+        let row = SecretRow::from_entry(entry("c", Some(WireDate::EpochMillis(5.0)))).unwrap();
+        assert_eq!(row.deleted_date, Some(5.0));
+    }
+
+    #[test]
+    fn falls_back_between_name_and_arn_and_drops_unaddressable_entries() {
+        let mut e = entry("x", Some(WireDate::EpochMillis(1.0)));
+        e.arn = None;
+        assert_eq!(SecretRow::from_entry(e).unwrap().arn, "x");
+        let mut e = entry("x", Some(WireDate::EpochMillis(1.0)));
+        e.name = Some(String::new());
+        let row = SecretRow::from_entry(e).unwrap();
+        assert_eq!(row.name, row.arn);
+        let e = SecretListEntry {
+            deleted_date: Some(WireDate::EpochMillis(1.0)),
+            ..Default::default()
+        };
+        assert_eq!(SecretRow::from_entry(e), None);
+    }
+
+    #[test]
+    fn search_covers_name_description_and_tags_case_insensitively() {
+        let mut e = entry("prod/DB", Some(WireDate::EpochMillis(1.0)));
+        e.description = Some("Primary Postgres".into());
+        e.tags = vec![Tag {
+            key: Some("team".into()),
+            value: Some("Payments".into()),
+        }];
+        let row = SecretRow::from_entry(e).unwrap();
+        let q = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_lowercase).collect() };
+        assert!(row.matches(&q("prod/db")));
+        assert!(row.matches(&q("postgres")));
+        assert!(row.matches(&q("team=payments")));
+        assert!(row.matches(&q("payments PROD")));
+        assert!(!row.matches(&q("payments staging")));
+        assert!(row.matches(&[]));
+    }
+
+    #[test]
+    fn dom_ids_are_stable_and_distinct() {
+        let a = SecretRow::from_entry(entry("a", Some(WireDate::Unreadable))).unwrap();
+        let b = SecretRow::from_entry(entry("b", Some(WireDate::Unreadable))).unwrap();
+        assert_eq!(a.dom_id(), a.clone().dom_id());
+        assert_ne!(a.dom_id(), b.dom_id());
+        assert!(a.dom_id().chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    }
+}

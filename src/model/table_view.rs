@@ -1,0 +1,231 @@
+//! Filtering and sorting of the rows the table shows.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use crate::model::deadline::Deadline;
+use crate::model::secret_row::SecretRow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    Name,
+    DeletionDate,
+    TimeLeft,
+    LastChanged,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Ascending,
+    Descending,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub direction: Direction,
+}
+
+impl Default for Sort {
+    /// Most urgent first: what someone fixing an outage needs to see.
+    fn default() -> Self {
+        Sort {
+            column: SortColumn::TimeLeft,
+            direction: Direction::Ascending,
+        }
+    }
+}
+
+impl Sort {
+    /// The sort after clicking `column`'s header: the same column flips, another starts ascending
+    /// (newest first for "Last changed").
+    pub fn toggled(self, column: SortColumn) -> Sort {
+        if self.column == column {
+            let direction = match self.direction {
+                Direction::Ascending => Direction::Descending,
+                Direction::Descending => Direction::Ascending,
+            };
+            Sort { column, direction }
+        } else {
+            let direction = match column {
+                SortColumn::LastChanged => Direction::Descending,
+                _ => Direction::Ascending,
+            };
+            Sort { column, direction }
+        }
+    }
+
+    /// The `aria-sort` value for `column`'s header.
+    pub fn aria_sort(self, column: SortColumn) -> &'static str {
+        match (self.column == column, self.direction) {
+            (false, _) => "none",
+            (true, Direction::Ascending) => "ascending",
+            (true, Direction::Descending) => "descending",
+        }
+    }
+}
+
+/// Splits a search query into lower-cased terms.
+pub fn query_terms(query: &str) -> Vec<String> {
+    query.split_whitespace().map(str::to_lowercase).collect()
+}
+
+/// The rows to show: those matching `query`, in `sort` order (ties broken by name, then ARN).
+/// Rows without the sorted value go last in either direction.
+pub fn visible_rows(
+    rows: &[Arc<SecretRow>],
+    query: &str,
+    sort: Sort,
+    now: f64,
+) -> Vec<Arc<SecretRow>> {
+    let terms = query_terms(query);
+    let mut out: Vec<Arc<SecretRow>> = rows.iter().filter(|r| r.matches(&terms)).cloned().collect();
+    let key = |row: &SecretRow| -> Option<f64> {
+        match sort.column {
+            SortColumn::Name => None,
+            SortColumn::DeletionDate => {
+                Deadline::from_deleted_date(row.deleted_date, now).shown_date()
+            }
+            SortColumn::TimeLeft => {
+                Deadline::from_deleted_date(row.deleted_date, now).soonest_purge()
+            }
+            SortColumn::LastChanged => row.last_changed,
+        }
+    };
+    let by_name = |a: &SecretRow, b: &SecretRow| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.arn.cmp(&b.arn))
+    };
+    let flip = |o: Ordering| match sort.direction {
+        Direction::Ascending => o,
+        Direction::Descending => o.reverse(),
+    };
+    out.sort_by(|a, b| {
+        if sort.column == SortColumn::Name {
+            return flip(by_name(a, b));
+        }
+        match (key(a), key(b)) {
+            (Some(x), Some(y)) => flip(x.total_cmp(&y)).then_with(|| by_name(a, b)),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => by_name(a, b),
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::deadline::DAY_MS;
+    use crate::wire::{SecretListEntry, Tag, WireDate};
+
+    const NOW: f64 = 1_790_000_000_000.0;
+
+    fn row(name: &str, deleted: Option<f64>, changed: Option<f64>) -> Arc<SecretRow> {
+        Arc::new(
+            SecretRow::from_entry(SecretListEntry {
+                arn: Some(format!("arn:{name}")),
+                name: Some(name.into()),
+                deleted_date: Some(deleted.map_or(WireDate::Unreadable, WireDate::EpochMillis)),
+                last_changed_date: changed.map(WireDate::EpochMillis),
+                tags: vec![Tag {
+                    key: Some("env".into()),
+                    value: Some(name.split('/').next().unwrap().into()),
+                }],
+                ..Default::default()
+            })
+            .unwrap(),
+        )
+    }
+
+    fn names(rows: &[Arc<SecretRow>]) -> Vec<&str> {
+        rows.iter().map(|r| r.name.as_str()).collect()
+    }
+
+    fn sample() -> Vec<Arc<SecretRow>> {
+        vec![
+            // Purge in 20 days (moto / DescribeSecret reading).
+            row("prod/api", Some(NOW + 20.0 * DAY_MS), Some(NOW - 3.0 * DAY_MS)),
+            // Deleted 5 days ago (AWS ListSecrets reading): may go in 2 days.
+            row("prod/db", Some(NOW - 5.0 * DAY_MS), Some(NOW - 1.0 * DAY_MS)),
+            row("Staging/cache", Some(NOW + 8.0 * DAY_MS), None),
+            row("broken", None, Some(NOW - 10.0 * DAY_MS)),
+        ]
+    }
+
+    #[test]
+    fn default_sort_is_most_urgent_first_across_both_readings() {
+        let out = visible_rows(&sample(), "", Sort::default(), NOW);
+        assert_eq!(
+            names(&out),
+            ["prod/db", "Staging/cache", "prod/api", "broken"]
+        );
+    }
+
+    #[test]
+    fn descending_keeps_unknown_values_last() {
+        let sort = Sort::default().toggled(SortColumn::TimeLeft);
+        assert_eq!(sort.direction, Direction::Descending);
+        let out = visible_rows(&sample(), "", sort, NOW);
+        assert_eq!(
+            names(&out),
+            ["prod/api", "Staging/cache", "prod/db", "broken"]
+        );
+    }
+
+    #[test]
+    fn name_sort_ignores_case() {
+        let sort = Sort::default().toggled(SortColumn::Name);
+        let out = visible_rows(&sample(), "", sort, NOW);
+        assert_eq!(
+            names(&out),
+            ["broken", "prod/api", "prod/db", "Staging/cache"]
+        );
+        let out = visible_rows(&sample(), "", sort.toggled(SortColumn::Name), NOW);
+        assert_eq!(
+            names(&out),
+            ["Staging/cache", "prod/db", "prod/api", "broken"]
+        );
+    }
+
+    #[test]
+    fn deletion_date_and_last_changed_sorts() {
+        let sort = Sort::default().toggled(SortColumn::DeletionDate);
+        let out = visible_rows(&sample(), "", sort, NOW);
+        assert_eq!(
+            names(&out),
+            ["prod/db", "Staging/cache", "prod/api", "broken"]
+        );
+        let sort = Sort::default().toggled(SortColumn::LastChanged);
+        assert_eq!(sort.direction, Direction::Descending);
+        let out = visible_rows(&sample(), "", sort, NOW);
+        assert_eq!(
+            names(&out),
+            ["prod/db", "prod/api", "broken", "Staging/cache"]
+        );
+    }
+
+    #[test]
+    fn filter_by_terms_keeps_sort_order() {
+        let out = visible_rows(&sample(), "  PROD ", Sort::default(), NOW);
+        assert_eq!(names(&out), ["prod/db", "prod/api"]);
+        let out = visible_rows(&sample(), "env=staging", Sort::default(), NOW);
+        assert_eq!(names(&out), ["Staging/cache"]);
+        assert!(visible_rows(&sample(), "nothing-like-this", Sort::default(), NOW).is_empty());
+    }
+
+    #[test]
+    fn aria_sort_values() {
+        let sort = Sort::default();
+        assert_eq!(sort.aria_sort(SortColumn::TimeLeft), "ascending");
+        assert_eq!(sort.aria_sort(SortColumn::Name), "none");
+        assert_eq!(
+            sort.toggled(SortColumn::TimeLeft)
+                .aria_sort(SortColumn::TimeLeft),
+            "descending"
+        );
+    }
+}

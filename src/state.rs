@@ -1,0 +1,238 @@
+//! The dashboard's reactive state and the two things it does: scan every ListSecrets page, and
+//! restore one secret. Components read this from context; the logic it relies on is in `model`.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::client::Client;
+use crate::api::error::{ApiError, Operation};
+use crate::browser;
+use crate::model::format::{count_text, grouped};
+use crate::model::listing::{Listing, Pager};
+use crate::model::secret_row::SecretRow;
+use crate::model::table_view::{Sort, visible_rows};
+use crate::wire::{ListSecretsRequest, ProxyConfig};
+
+/// ListSecrets' largest page.
+const PAGE_SIZE: u32 = 100;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScanStatus {
+    Running,
+    Done,
+    Failed(ApiError),
+}
+
+/// A restore's outcome as the dialog shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestoreFailure {
+    pub arn: String,
+    pub words: String,
+}
+
+#[derive(Clone, Copy)]
+pub struct Dashboard {
+    pub listing: RwSignal<Listing>,
+    pub scan: RwSignal<ScanStatus>,
+    /// Bumped by every scan, so a superseded scan stops writing.
+    generation: RwSignal<u64>,
+    /// The clock the "time left" column reads; ticks every 30 s.
+    pub now: RwSignal<f64>,
+    pub query: RwSignal<String>,
+    pub sort: RwSignal<Sort>,
+    pub visible: Memo<Vec<Arc<SecretRow>>>,
+    /// The text of the polite live region.
+    pub announcement: RwSignal<String>,
+    pub config: RwSignal<Option<ProxyConfig>>,
+    /// The secret whose dialog is open.
+    pub dialog_for: RwSignal<Option<Arc<SecretRow>>>,
+    pub restore_failure: RwSignal<Option<RestoreFailure>>,
+    pub restore: Action<Arc<SecretRow>, ()>,
+}
+
+impl Dashboard {
+    pub fn new() -> Self {
+        let listing = RwSignal::new(Listing::default());
+        let now = RwSignal::new(browser::now_ms());
+        let query = RwSignal::new(String::new());
+        let sort = RwSignal::new(Sort::default());
+        let visible = Memo::new(move |_| {
+            listing.with(|l| visible_rows(l.rows(), &query.read(), sort.get(), now.get()))
+        });
+        let announcement = RwSignal::new(String::new());
+        let dialog_for = RwSignal::new(None::<Arc<SecretRow>>);
+        let restore_failure = RwSignal::new(None);
+        let restore = Action::new_local(move |row: &Arc<SecretRow>| {
+            let row = row.clone();
+            async move {
+                let result = Client::from_page()
+                    .restore_secret(&row.arn, &row.name)
+                    .await;
+                match result {
+                    Ok(answer) => {
+                        // Trust the RestoreSecret answer, not a re-list: ListSecrets lags.
+                        let arn = answer.arn.unwrap_or_else(|| row.arn.clone());
+                        let name = answer.name.unwrap_or_else(|| row.name.clone());
+                        let next_focus = next_focus_after(&visible.get_untracked(), &arn);
+                        listing.update(|l| {
+                            l.mark_restored(&arn);
+                        });
+                        announcement.set(format!("{name} restored."));
+                        if dialog_for.get_untracked().is_some_and(|r| r.arn == row.arn) {
+                            dialog_for.set(None);
+                        }
+                        if !next_focus.as_deref().is_some_and(browser::focus_by_id) {
+                            browser::focus_by_id("search");
+                        }
+                    }
+                    Err(error) => {
+                        let words = error.plain_words(Operation::Restore { name: &row.name });
+                        announcement.set(format!("Restore of {} failed.", row.name));
+                        restore_failure.set(Some(RestoreFailure {
+                            arn: row.arn.clone(),
+                            words,
+                        }));
+                    }
+                }
+            }
+        });
+        Dashboard {
+            listing,
+            scan: RwSignal::new(ScanStatus::Running),
+            generation: RwSignal::new(0),
+            now,
+            query,
+            sort,
+            visible,
+            announcement,
+            config: RwSignal::new(None),
+            dialog_for,
+            restore_failure,
+            restore,
+        }
+    }
+
+    /// Loads the proxy's settings for the header; the list does not wait for it.
+    pub fn load_config(self) {
+        spawn_local(async move {
+            if let Ok(config) = Client::from_page().config().await {
+                self.config.set(Some(config));
+            }
+        });
+    }
+
+    /// Walks every ListSecrets page, showing rows as pages arrive. Rows already shown stay
+    /// visible while it runs and if it fails.
+    pub fn refresh(self) {
+        let generation = self.generation.get_untracked() + 1;
+        self.generation.set(generation);
+        self.listing.update(Listing::begin_scan);
+        self.scan.set(ScanStatus::Running);
+        let current = move || self.generation.get_untracked() == generation;
+        spawn_local(async move {
+            let client = Client::from_page();
+            let mut pager = Pager::default();
+            let mut first_row_marked = false;
+            loop {
+                let request = ListSecretsRequest {
+                    include_planned_deletion: true,
+                    max_results: PAGE_SIZE,
+                    next_token: pager.token().map(str::to_string),
+                    filters: Vec::new(),
+                };
+                let page = client.list_secrets(&request).await;
+                if !current() {
+                    return;
+                }
+                let page = match page {
+                    Ok(page) => page,
+                    Err(error) => return self.scan.set(ScanStatus::Failed(error)),
+                };
+                self.listing.update(|l| {
+                    l.add_page(page.secret_list);
+                });
+                if !first_row_marked && self.listing.with_untracked(|l| l.found() > 0) {
+                    first_row_marked = true;
+                    browser::mark("undelete:first-row");
+                }
+                if pager.advance(page.next_token).is_err() {
+                    let error = ApiError::malformed(
+                        200,
+                        "the server repeated a NextToken, so paging would never end",
+                    );
+                    return self.scan.set(ScanStatus::Failed(error));
+                }
+                if pager.finished() {
+                    self.listing.update(Listing::finish_scan);
+                    self.scan.set(ScanStatus::Done);
+                    browser::mark("undelete:list-complete");
+                    let found = self.listing.with_untracked(Listing::found);
+                    self.announcement.set(format!(
+                        "{} scheduled for deletion.",
+                        count_text(found, "secret", "secrets")
+                    ));
+                    return;
+                }
+            }
+        });
+    }
+
+    /// "Scanned 1,200 secrets, 37 scheduled for deletion…" while scanning.
+    pub fn progress_text(self) -> String {
+        self.listing.with(|l| {
+            format!(
+                "Scanned {} {}, {} scheduled for deletion…",
+                grouped(l.scanned()),
+                if l.scanned() == 1 { "secret" } else { "secrets" },
+                grouped(l.found())
+            )
+        })
+    }
+
+    pub fn read_only(self) -> bool {
+        self.config.with(|c| c.as_ref().is_some_and(|c| c.read_only))
+    }
+
+    pub fn open_dialog(self, row: Arc<SecretRow>) {
+        self.restore_failure.set(None);
+        self.dialog_for.set(Some(row));
+    }
+}
+
+/// After `arn` leaves the table, focus goes to the row that takes its place, or the one above.
+fn next_focus_after(visible: &[Arc<SecretRow>], arn: &str) -> Option<String> {
+    let index = visible.iter().position(|r| r.arn == arn)?;
+    visible
+        .get(index + 1)
+        .or_else(|| index.checked_sub(1).and_then(|i| visible.get(i)))
+        .map(|r| r.dom_id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{SecretListEntry, WireDate};
+
+    fn row(name: &str) -> Arc<SecretRow> {
+        Arc::new(
+            SecretRow::from_entry(SecretListEntry {
+                arn: Some(format!("arn:{name}")),
+                name: Some(name.into()),
+                deleted_date: Some(WireDate::EpochMillis(1.0)),
+                ..Default::default()
+            })
+            .unwrap(),
+        )
+    }
+
+    #[test]
+    fn focus_moves_to_the_next_row_then_the_previous() {
+        let rows = vec![row("a"), row("b"), row("c")];
+        assert_eq!(next_focus_after(&rows, "arn:a"), Some(rows[1].dom_id()));
+        assert_eq!(next_focus_after(&rows, "arn:c"), Some(rows[1].dom_id()));
+        assert_eq!(next_focus_after(&rows[..1], "arn:a"), None);
+        assert_eq!(next_focus_after(&rows, "arn:zzz"), None);
+    }
+}
