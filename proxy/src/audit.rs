@@ -29,7 +29,13 @@ pub fn identity_from(headers: &HeaderMap, header: Option<&HeaderName>) -> Option
     let value = headers.get(header?)?;
     let text: String = String::from_utf8_lossy(value.as_bytes())
         .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
         .take(256)
         .collect();
     Some(text)
@@ -107,10 +113,16 @@ mod tests {
         let mut headers = HeaderMap::new();
         assert_eq!(identity_from(&headers, Some(&name)), None);
         headers.insert(&name, "alice@example.com".parse().unwrap());
-        assert_eq!(identity_from(&headers, Some(&name)).as_deref(), Some("alice@example.com"));
+        assert_eq!(
+            identity_from(&headers, Some(&name)).as_deref(),
+            Some("alice@example.com")
+        );
         assert_eq!(identity_from(&headers, None), None, "not configured");
         headers.insert(&name, http::HeaderValue::from_bytes(b"eve\xff\tx").unwrap());
-        assert_eq!(identity_from(&headers, Some(&name)).as_deref(), Some("eve??x"));
+        assert_eq!(
+            identity_from(&headers, Some(&name)).as_deref(),
+            Some("eve??x")
+        );
         headers.insert(&name, "a".repeat(1000).parse().unwrap());
         assert_eq!(identity_from(&headers, Some(&name)).unwrap().len(), 256);
     }

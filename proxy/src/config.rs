@@ -40,7 +40,10 @@ impl ProxyConfig {
             endpoint: parse_endpoint(endpoint)?,
             endpoint_source: "explicit".into(),
             static_dir: None,
-            policy: Policy { loopback_hosts_only: true, ..Policy::default() },
+            policy: Policy {
+                loopback_hosts_only: true,
+                ..Policy::default()
+            },
             identity_header: None,
             upstream_timeout: Duration::from_secs(15),
         })
@@ -58,7 +61,8 @@ pub fn parse_listen(listen: &str, allow_remote: bool) -> Result<SocketAddr> {
     let addr: SocketAddr = match listen.strip_prefix("localhost:") {
         Some(port) => SocketAddr::new(
             IpAddr::V4(Ipv4Addr::LOCALHOST),
-            port.parse().with_context(|| format!("invalid port in --listen {listen:?}"))?,
+            port.parse()
+                .with_context(|| format!("invalid port in --listen {listen:?}"))?,
         ),
         None => listen.parse().with_context(|| {
             format!("invalid --listen {listen:?}: expected IP:PORT such as 127.0.0.1:8080")
@@ -92,7 +96,11 @@ pub fn validate_region(region: &str) -> Result<()> {
 
 /// The public Secrets Manager endpoint of a region (China regions live under amazonaws.com.cn).
 pub fn default_endpoint(region: &str) -> String {
-    let suffix = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
     format!("https://secretsmanager.{region}.{suffix}")
 }
 
@@ -124,7 +132,11 @@ pub fn resolve_endpoint(
     profile: Option<&str>,
     region: &str,
 ) -> Result<(Url, String)> {
-    let nonempty = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let nonempty = |v: Option<&str>| {
+        v.map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
     let candidates = [
         (nonempty(flag), "--endpoint-url"),
         (nonempty(env_service), "AWS_ENDPOINT_URL_SECRETS_MANAGER"),
@@ -133,10 +145,16 @@ pub fn resolve_endpoint(
     ];
     for (value, source) in candidates {
         if let Some(value) = value {
-            return Ok((parse_endpoint(&value).with_context(|| format!("from {source}"))?, source.into()));
+            return Ok((
+                parse_endpoint(&value).with_context(|| format!("from {source}"))?,
+                source.into(),
+            ));
         }
     }
-    Ok((parse_endpoint(&default_endpoint(region))?, "AWS default".into()))
+    Ok((
+        parse_endpoint(&default_endpoint(region))?,
+        "AWS default".into(),
+    ))
 }
 
 /// Normalises the `--allow-origin` values, refusing anything that is not an http(s) origin.
@@ -166,9 +184,18 @@ mod tests {
 
     #[test]
     fn listen_defaults_to_loopback_and_refuses_remote() {
-        assert_eq!(parse_listen("127.0.0.1:8080", false).unwrap().to_string(), "127.0.0.1:8080");
-        assert_eq!(parse_listen("localhost:9000", false).unwrap().to_string(), "127.0.0.1:9000");
-        assert_eq!(parse_listen("[::1]:8080", false).unwrap().to_string(), "[::1]:8080");
+        assert_eq!(
+            parse_listen("127.0.0.1:8080", false).unwrap().to_string(),
+            "127.0.0.1:8080"
+        );
+        assert_eq!(
+            parse_listen("localhost:9000", false).unwrap().to_string(),
+            "127.0.0.1:9000"
+        );
+        assert_eq!(
+            parse_listen("[::1]:8080", false).unwrap().to_string(),
+            "[::1]:8080"
+        );
         let err = parse_listen("0.0.0.0:8080", false).unwrap_err().to_string();
         assert!(err.contains("--allow-remote"), "{err}");
         assert!(parse_listen("192.168.1.10:8080", false).is_err());
@@ -182,15 +209,28 @@ mod tests {
         for ok in ["us-east-1", "eu-central-2", "cn-north-1", "us-gov-west-1"] {
             validate_region(ok).unwrap();
         }
-        for bad in ["", "US-EAST-1", "us-east-1.evil.test", "us east", "-x", "a/b"] {
+        for bad in [
+            "",
+            "US-EAST-1",
+            "us-east-1.evil.test",
+            "us east",
+            "-x",
+            "a/b",
+        ] {
             assert!(validate_region(bad).is_err(), "{bad:?}");
         }
     }
 
     #[test]
     fn default_endpoints() {
-        assert_eq!(default_endpoint("us-east-1"), "https://secretsmanager.us-east-1.amazonaws.com");
-        assert_eq!(default_endpoint("cn-north-1"), "https://secretsmanager.cn-north-1.amazonaws.com.cn");
+        assert_eq!(
+            default_endpoint("us-east-1"),
+            "https://secretsmanager.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            default_endpoint("cn-north-1"),
+            "https://secretsmanager.cn-north-1.amazonaws.com.cn"
+        );
     }
 
     #[test]
@@ -203,16 +243,39 @@ mod tests {
             "us-east-1",
         )
         .unwrap();
-        assert_eq!((url.as_str(), src.as_str()), ("http://127.0.0.1:5000/", "--endpoint-url"));
+        assert_eq!(
+            (url.as_str(), src.as_str()),
+            ("http://127.0.0.1:5000/", "--endpoint-url")
+        );
+        let (url, src) = resolve_endpoint(
+            None,
+            Some("http://service:1"),
+            Some("http://global:2"),
+            None,
+            "us-east-1",
+        )
+        .unwrap();
+        assert_eq!(
+            (url.as_str(), src.as_str()),
+            ("http://service:1/", "AWS_ENDPOINT_URL_SECRETS_MANAGER")
+        );
         let (url, src) =
-            resolve_endpoint(None, Some("http://service:1"), Some("http://global:2"), None, "us-east-1").unwrap();
-        assert_eq!((url.as_str(), src.as_str()), ("http://service:1/", "AWS_ENDPOINT_URL_SECRETS_MANAGER"));
-        let (url, src) = resolve_endpoint(None, Some(""), Some("http://global:2"), None, "us-east-1").unwrap();
-        assert_eq!((url.as_str(), src.as_str()), ("http://global:2/", "AWS_ENDPOINT_URL"));
-        let (url, src) = resolve_endpoint(None, None, None, Some("http://profile:3"), "us-east-1").unwrap();
-        assert_eq!((url.as_str(), src.as_str()), ("http://profile:3/", "profile endpoint_url"));
+            resolve_endpoint(None, Some(""), Some("http://global:2"), None, "us-east-1").unwrap();
+        assert_eq!(
+            (url.as_str(), src.as_str()),
+            ("http://global:2/", "AWS_ENDPOINT_URL")
+        );
+        let (url, src) =
+            resolve_endpoint(None, None, None, Some("http://profile:3"), "us-east-1").unwrap();
+        assert_eq!(
+            (url.as_str(), src.as_str()),
+            ("http://profile:3/", "profile endpoint_url")
+        );
         let (url, src) = resolve_endpoint(None, None, None, None, "eu-west-1").unwrap();
-        assert_eq!(url.as_str(), "https://secretsmanager.eu-west-1.amazonaws.com/");
+        assert_eq!(
+            url.as_str(),
+            "https://secretsmanager.eu-west-1.amazonaws.com/"
+        );
         assert_eq!(src, "AWS default");
     }
 
@@ -232,7 +295,9 @@ mod tests {
 
     #[test]
     fn allowed_origins_are_normalised_or_refused() {
-        let ok = parse_allowed_origins(&["HTTP://LOCALHOST:8081".into(), "https://ui.test:443".into()]).unwrap();
+        let ok =
+            parse_allowed_origins(&["HTTP://LOCALHOST:8081".into(), "https://ui.test:443".into()])
+                .unwrap();
         assert_eq!(ok, ["http://localhost:8081", "https://ui.test"]);
         assert!(parse_allowed_origins(&["*".into()]).is_err());
         assert!(parse_allowed_origins(&["https://ui.test/app".into()]).is_err());
@@ -241,7 +306,10 @@ mod tests {
     #[test]
     fn identity_header_names() {
         assert_eq!(
-            parse_identity_header(Some("X-Forwarded-Email")).unwrap().unwrap().as_str(),
+            parse_identity_header(Some("X-Forwarded-Email"))
+                .unwrap()
+                .unwrap()
+                .as_str(),
             "x-forwarded-email"
         );
         assert!(parse_identity_header(Some("bad header")).is_err());

@@ -93,12 +93,18 @@ window.wasmBindings = bindings;
                 inline_blocks(TRUNK_LIKE, "script")[0].as_bytes()
             ))
         );
-        assert!(csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' {expected}")), "{csp}");
+        assert!(
+            csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' {expected}")),
+            "{csp}"
+        );
         assert!(csp.contains("style-src 'self' 'sha256-"), "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(csp.contains("connect-src 'self'"));
         let plain = policy_for_html("<html></html>");
-        assert!(plain.contains("script-src 'self' 'wasm-unsafe-eval';"), "{plain}");
+        assert!(
+            plain.contains("script-src 'self' 'wasm-unsafe-eval';"),
+            "{plain}"
+        );
         assert!(plain.contains("style-src 'self';"), "{plain}");
     }
 }

@@ -122,7 +122,9 @@ impl Refusal {
             Refusal::UpstreamUnreachable(why) => {
                 format!("Secrets Manager endpoint unreachable: {why}")
             }
-            Refusal::UpstreamTimeout => "Secrets Manager endpoint did not answer in time".to_string(),
+            Refusal::UpstreamTimeout => {
+                "Secrets Manager endpoint did not answer in time".to_string()
+            }
             Refusal::Internal(why) => format!("internal proxy error: {why}"),
         }
     }
@@ -157,8 +159,30 @@ impl IntoResponse for Refusal {
 
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}): {}", self.error_type(), self.status().as_u16(), self.message())
+        write!(
+            f,
+            "{} ({}): {}",
+            self.error_type(),
+            self.status().as_u16(),
+            self.message()
+        )
     }
+}
+
+/// An error and its `source()` chain on one line (AWS SDK and reqwest errors put the useful
+/// part in the sources).
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 #[cfg(test)]
@@ -168,7 +192,11 @@ mod tests {
     #[test]
     fn every_refusal_has_the_documented_status_and_type() {
         let cases = [
-            (Refusal::ActionNotAllowed("GetSecretValue".into()), 403, "ActionNotAllowed"),
+            (
+                Refusal::ActionNotAllowed("GetSecretValue".into()),
+                403,
+                "ActionNotAllowed",
+            ),
             (Refusal::ReadOnly, 403, "ReadOnlyMode"),
             (Refusal::MissingTarget, 400, "MissingTarget"),
             (Refusal::InvalidTarget, 400, "InvalidTarget"),
@@ -176,11 +204,27 @@ mod tests {
             (Refusal::UnsupportedMediaType, 415, "UnsupportedMediaType"),
             (Refusal::RequestTooLarge, 413, "RequestTooLarge"),
             (Refusal::InvalidBody("x".into()), 400, "InvalidRequestBody"),
-            (Refusal::ForbiddenOrigin("https://evil.test".into()), 403, "ForbiddenOrigin"),
-            (Refusal::ForbiddenHost("evil.test".into()), 403, "ForbiddenHost"),
+            (
+                Refusal::ForbiddenOrigin("https://evil.test".into()),
+                403,
+                "ForbiddenOrigin",
+            ),
+            (
+                Refusal::ForbiddenHost("evil.test".into()),
+                403,
+                "ForbiddenHost",
+            ),
             (Refusal::NotFound, 404, "NotFound"),
-            (Refusal::CredentialsUnavailable("x".into()), 500, "CredentialsUnavailable"),
-            (Refusal::UpstreamUnreachable("x".into()), 502, "UpstreamUnreachable"),
+            (
+                Refusal::CredentialsUnavailable("x".into()),
+                500,
+                "CredentialsUnavailable",
+            ),
+            (
+                Refusal::UpstreamUnreachable("x".into()),
+                502,
+                "UpstreamUnreachable",
+            ),
             (Refusal::UpstreamTimeout, 504, "UpstreamTimeout"),
             (Refusal::Internal("x".into()), 500, "InternalProxyError"),
         ];
@@ -203,20 +247,4 @@ mod tests {
         );
         assert_eq!(response.headers()[REFUSAL_HEADER], "true");
     }
-}
-
-/// An error and its `source()` chain on one line (AWS SDK and reqwest errors put the useful
-/// part in the sources).
-pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }

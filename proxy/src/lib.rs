@@ -37,9 +37,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let app = app(config, signer)?;
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     Ok(())
 }
 
@@ -77,7 +80,11 @@ impl Drop for RunningProxy {
 }
 
 /// Starts a proxy on an already-bound listener (bind `127.0.0.1:0` for an ephemeral port).
-pub async fn spawn(config: ProxyConfig, signer: Signer, listener: TcpListener) -> anyhow::Result<RunningProxy> {
+pub async fn spawn(
+    config: ProxyConfig,
+    signer: Signer,
+    listener: TcpListener,
+) -> anyhow::Result<RunningProxy> {
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -86,5 +93,9 @@ pub async fn spawn(config: ProxyConfig, signer: Signer, listener: TcpListener) -
         })
         .await
     });
-    Ok(RunningProxy { addr, shutdown: Some(tx), task: Some(task) })
+    Ok(RunningProxy {
+        addr,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
 }

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 use undelete_proxy::cli::{Cli, LogFormat};
@@ -22,7 +22,10 @@ async fn main() {
 
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -47,7 +50,13 @@ async fn run(cli: Cli) -> Result<()> {
     config::validate_region(&region)?;
     let ignore_env = std::env::var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
         .is_ok_and(|v| v.eq_ignore_ascii_case("true"));
-    let env = |name: &str| if ignore_env { None } else { std::env::var(name).ok() };
+    let env = |name: &str| {
+        if ignore_env {
+            None
+        } else {
+            std::env::var(name).ok()
+        }
+    };
     let (endpoint, endpoint_source) = config::resolve_endpoint(
         cli.endpoint_url.as_deref(),
         env("AWS_ENDPOINT_URL_SECRETS_MANAGER").as_deref(),
@@ -75,7 +84,9 @@ async fn run(cli: Cli) -> Result<()> {
     let signer = Signer::new(provider, region.clone());
 
     // Resolve credentials once so the start-up line can name their source (never the key).
-    let identity_source = match tokio::time::timeout(Duration::from_secs(10), signer.credentials()).await {
+    let identity_source = match tokio::time::timeout(Duration::from_secs(10), signer.credentials())
+        .await
+    {
         Ok(Ok(credentials)) => format!("credentials from {}", signing::provider_name(&credentials)),
         Ok(Err(error)) => {
             tracing::warn!(%error, "no AWS credentials yet; API calls will fail until this is fixed");

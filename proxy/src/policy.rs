@@ -159,7 +159,9 @@ pub fn check_body(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
         return Err(Refusal::RequestTooLarge);
     }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(Refusal::InvalidBody("empty body (send {} for no parameters)".into()));
+        return Err(Refusal::InvalidBody(
+            "empty body (send {} for no parameters)".into(),
+        ));
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
@@ -254,7 +256,7 @@ pub fn check_origin(
     let Some(normalized) = origin.to_str().ok().and_then(normalize_origin) else {
         return Err(Refusal::ForbiddenOrigin(raw));
     };
-    if allowed_origins.iter().any(|a| *a == normalized) {
+    if allowed_origins.contains(&normalized) {
         return Ok(OriginCheck::Allowed(normalized));
     }
     if let Some(host) = host.and_then(|h| h.to_str().ok())
@@ -401,7 +403,13 @@ mod tests {
     #[test]
     fn only_post_is_accepted() {
         assert_eq!(check_method(&Method::POST), Ok(()));
-        for m in [Method::GET, Method::PUT, Method::DELETE, Method::PATCH, Method::HEAD] {
+        for m in [
+            Method::GET,
+            Method::PUT,
+            Method::DELETE,
+            Method::PATCH,
+            Method::HEAD,
+        ] {
             assert_eq!(check_method(&m), Err(Refusal::MethodNotAllowed), "{m}");
         }
     }
@@ -437,7 +445,10 @@ mod tests {
 
     #[test]
     fn target_is_parsed() {
-        assert_eq!(parse_target(Some(&hv("secretsmanager.ListSecrets"))), Ok("ListSecrets"));
+        assert_eq!(
+            parse_target(Some(&hv("secretsmanager.ListSecrets"))),
+            Ok("ListSecrets")
+        );
         assert_eq!(parse_target(None), Err(Refusal::MissingTarget));
         assert_eq!(parse_target(Some(&hv(""))), Err(Refusal::MissingTarget));
         for bad in [
@@ -451,7 +462,11 @@ mod tests {
             "secretsmanager.ListSecrets.Extra",
             " secretsmanager.ListSecrets",
         ] {
-            assert_eq!(parse_target(Some(&hv(bad))), Err(Refusal::InvalidTarget), "{bad:?}");
+            assert_eq!(
+                parse_target(Some(&hv(bad))),
+                Err(Refusal::InvalidTarget),
+                "{bad:?}"
+            );
         }
         let long = format!("secretsmanager.{}", "A".repeat(65));
         assert_eq!(parse_target(Some(&hv(&long))), Err(Refusal::InvalidTarget));
@@ -462,8 +477,14 @@ mod tests {
     #[test]
     fn only_allowlisted_actions_pass() {
         assert_eq!(check_action("ListSecrets", false), Ok(Action::ListSecrets));
-        assert_eq!(check_action("DescribeSecret", false), Ok(Action::DescribeSecret));
-        assert_eq!(check_action("RestoreSecret", false), Ok(Action::RestoreSecret));
+        assert_eq!(
+            check_action("DescribeSecret", false),
+            Ok(Action::DescribeSecret)
+        );
+        assert_eq!(
+            check_action("RestoreSecret", false),
+            Ok(Action::RestoreSecret)
+        );
         for denied in [
             "GetSecretValue",
             "BatchGetSecretValue",
@@ -492,7 +513,10 @@ mod tests {
     fn read_only_refuses_restore_but_not_reads() {
         assert_eq!(check_action("RestoreSecret", true), Err(Refusal::ReadOnly));
         assert_eq!(check_action("ListSecrets", true), Ok(Action::ListSecrets));
-        assert_eq!(check_action("DescribeSecret", true), Ok(Action::DescribeSecret));
+        assert_eq!(
+            check_action("DescribeSecret", true),
+            Ok(Action::DescribeSecret)
+        );
         // A disallowed action stays "not allowed" rather than "read-only".
         assert_eq!(
             check_action("DeleteSecret", true),
@@ -502,7 +526,11 @@ mod tests {
 
     #[test]
     fn action_target_round_trips() {
-        for action in [Action::ListSecrets, Action::DescribeSecret, Action::RestoreSecret] {
+        for action in [
+            Action::ListSecrets,
+            Action::DescribeSecret,
+            Action::RestoreSecret,
+        ] {
             let target = action.target();
             let value = hv(&target);
             let parsed = parse_target(Some(&value)).unwrap();
@@ -563,7 +591,13 @@ mod tests {
         // Whatever serde kept is what is audited AND what is sent.
         let sent: Value = serde_json::from_slice(&valid.upstream_body()).unwrap();
         assert_eq!(sent["SecretId"].as_str(), valid.secret_id());
-        assert_eq!(String::from_utf8(valid.upstream_body()).unwrap().matches("SecretId").count(), 1);
+        assert_eq!(
+            String::from_utf8(valid.upstream_body())
+                .unwrap()
+                .matches("SecretId")
+                .count(),
+            1
+        );
     }
 
     // --- whole request ------------------------------------------------------------------
@@ -582,23 +616,54 @@ mod tests {
         assert_eq!(ok.secret_id(), Some("db/password"));
 
         let cases: Vec<(Method, HeaderMap, &[u8], &str)> = vec![
-            (Method::GET, good_headers("secretsmanager.ListSecrets"), b"{}", "MethodNotAllowed"),
+            (
+                Method::GET,
+                good_headers("secretsmanager.ListSecrets"),
+                b"{}",
+                "MethodNotAllowed",
+            ),
             (
                 Method::POST,
-                headers(&[("content-type", "application/json"), ("x-amz-target", "secretsmanager.ListSecrets")]),
+                headers(&[
+                    ("content-type", "application/json"),
+                    ("x-amz-target", "secretsmanager.ListSecrets"),
+                ]),
                 b"{}",
                 "UnsupportedMediaType",
             ),
-            (Method::POST, headers(&[("content-type", AMZ_JSON_1_1)]), b"{}", "MissingTarget"),
-            (Method::POST, good_headers("ListSecrets"), b"{}", "InvalidTarget"),
-            (Method::POST, good_headers("secretsmanager.GetSecretValue"), b"{}", "ActionNotAllowed"),
-            (Method::POST, good_headers("secretsmanager.ListSecrets"), b"[1]", "InvalidRequestBody"),
+            (
+                Method::POST,
+                headers(&[("content-type", AMZ_JSON_1_1)]),
+                b"{}",
+                "MissingTarget",
+            ),
+            (
+                Method::POST,
+                good_headers("ListSecrets"),
+                b"{}",
+                "InvalidTarget",
+            ),
+            (
+                Method::POST,
+                good_headers("secretsmanager.GetSecretValue"),
+                b"{}",
+                "ActionNotAllowed",
+            ),
+            (
+                Method::POST,
+                good_headers("secretsmanager.ListSecrets"),
+                b"[1]",
+                "InvalidRequestBody",
+            ),
         ];
         for (method, headers, body, ty) in cases {
             let err = validate_request(&method, &headers, body, &p).unwrap_err();
             assert_eq!(err.error_type(), ty);
         }
-        let ro = Policy { read_only: true, ..Policy::default() };
+        let ro = Policy {
+            read_only: true,
+            ..Policy::default()
+        };
         let err = validate_request(
             &Method::POST,
             &good_headers("secretsmanager.RestoreSecret"),
@@ -613,7 +678,12 @@ mod tests {
 
     #[test]
     fn request_header_filter_is_an_allowlist() {
-        for ok in ["content-type", "x-amz-target", "Content-Type", "X-Amz-Target"] {
+        for ok in [
+            "content-type",
+            "x-amz-target",
+            "Content-Type",
+            "X-Amz-Target",
+        ] {
             let name = HeaderName::from_bytes(ok.as_bytes()).unwrap();
             assert!(is_forwardable_request_header(&name), "{ok}");
         }
@@ -670,17 +740,38 @@ mod tests {
 
     #[test]
     fn origins_are_normalised() {
-        assert_eq!(normalize_origin("http://127.0.0.1:8080").as_deref(), Some("http://127.0.0.1:8080"));
-        assert_eq!(normalize_origin("HTTPS://UI.Example.COM:443").as_deref(), Some("https://ui.example.com"));
-        assert_eq!(normalize_origin("http://ui.example.com:80/").as_deref(), Some("http://ui.example.com"));
-        for bad in ["null", "", "file:///tmp/x", "ui.example.com", "https://u:p@ui.example.com", "https://ui.example.com/path", "https://ui.example.com?q", "javascript:alert(1)"] {
+        assert_eq!(
+            normalize_origin("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            normalize_origin("HTTPS://UI.Example.COM:443").as_deref(),
+            Some("https://ui.example.com")
+        );
+        assert_eq!(
+            normalize_origin("http://ui.example.com:80/").as_deref(),
+            Some("http://ui.example.com")
+        );
+        for bad in [
+            "null",
+            "",
+            "file:///tmp/x",
+            "ui.example.com",
+            "https://u:p@ui.example.com",
+            "https://ui.example.com/path",
+            "https://ui.example.com?q",
+            "javascript:alert(1)",
+        ] {
             assert_eq!(normalize_origin(bad), None, "{bad:?}");
         }
     }
 
     #[test]
     fn no_origin_is_not_a_cross_origin_request() {
-        assert_eq!(check_origin(None, Some(&hv("127.0.0.1:8080")), &[]), Ok(OriginCheck::NoOrigin));
+        assert_eq!(
+            check_origin(None, Some(&hv("127.0.0.1:8080")), &[]),
+            Ok(OriginCheck::NoOrigin)
+        );
     }
 
     #[test]
@@ -725,11 +816,29 @@ mod tests {
     fn allowed_origins_pass_after_normalisation() {
         let allowed = vec![normalize_origin("https://ui.example.com:443").unwrap()];
         assert_eq!(
-            check_origin(Some(&hv("https://UI.example.com")), Some(&hv("127.0.0.1:8080")), &allowed),
+            check_origin(
+                Some(&hv("https://UI.example.com")),
+                Some(&hv("127.0.0.1:8080")),
+                &allowed
+            ),
             Ok(OriginCheck::Allowed("https://ui.example.com".into()))
         );
-        assert!(check_origin(Some(&hv("http://ui.example.com")), Some(&hv("127.0.0.1:8080")), &allowed).is_err());
-        assert!(check_origin(Some(&hv("https://ui.example.com.evil.test")), Some(&hv("127.0.0.1:8080")), &allowed).is_err());
+        assert!(
+            check_origin(
+                Some(&hv("http://ui.example.com")),
+                Some(&hv("127.0.0.1:8080")),
+                &allowed
+            )
+            .is_err()
+        );
+        assert!(
+            check_origin(
+                Some(&hv("https://ui.example.com.evil.test")),
+                Some(&hv("127.0.0.1:8080")),
+                &allowed
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -738,7 +847,12 @@ mod tests {
         let origin = hv("https://ui.example.com");
         let post = hv("POST");
         assert_eq!(
-            check_preflight(Some(&origin), Some(&post), Some(&hv("Content-Type, X-Amz-Target")), &allowed),
+            check_preflight(
+                Some(&origin),
+                Some(&post),
+                Some(&hv("Content-Type, X-Amz-Target")),
+                &allowed
+            ),
             Ok("https://ui.example.com".into())
         );
         assert!(check_preflight(Some(&origin), Some(&post), None, &allowed).is_ok());
@@ -746,13 +860,21 @@ mod tests {
             check_preflight(Some(&hv("https://evil.test")), Some(&post), None, &allowed),
             Err(Refusal::ForbiddenOrigin(_))
         ));
-        assert!(matches!(check_preflight(None, Some(&post), None, &allowed), Err(Refusal::ForbiddenOrigin(_))));
+        assert!(matches!(
+            check_preflight(None, Some(&post), None, &allowed),
+            Err(Refusal::ForbiddenOrigin(_))
+        ));
         assert_eq!(
             check_preflight(Some(&origin), Some(&hv("DELETE")), None, &allowed),
             Err(Refusal::MethodNotAllowed)
         );
         assert!(matches!(
-            check_preflight(Some(&origin), Some(&post), Some(&hv("content-type, authorization")), &allowed),
+            check_preflight(
+                Some(&origin),
+                Some(&post),
+                Some(&hv("content-type, authorization")),
+                &allowed
+            ),
             Err(Refusal::ForbiddenOrigin(_))
         ));
         // No allowed origins at all: every preflight is refused.
@@ -763,9 +885,18 @@ mod tests {
 
     #[test]
     fn host_header_parsing() {
-        assert_eq!(split_host_port("127.0.0.1:8080"), Some(("127.0.0.1".into(), Some(8080))));
-        assert_eq!(split_host_port("Example.COM"), Some(("example.com".into(), None)));
-        assert_eq!(split_host_port("[::1]:80"), Some(("[::1]".into(), Some(80))));
+        assert_eq!(
+            split_host_port("127.0.0.1:8080"),
+            Some(("127.0.0.1".into(), Some(8080)))
+        );
+        assert_eq!(
+            split_host_port("Example.COM"),
+            Some(("example.com".into(), None))
+        );
+        assert_eq!(
+            split_host_port("[::1]:80"),
+            Some(("[::1]".into(), Some(80)))
+        );
         assert_eq!(split_host_port("[::1]"), Some(("[::1]".into(), None)));
         assert_eq!(split_host_port("host:notaport"), None);
         assert_eq!(split_host_port(""), None);
@@ -774,17 +905,34 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        for ok in ["localhost", "localhost:8080", "app.localhost:1", "127.0.0.1:8080", "127.1.2.3", "[::1]:8080"] {
+        for ok in [
+            "localhost",
+            "localhost:8080",
+            "app.localhost:1",
+            "127.0.0.1:8080",
+            "127.1.2.3",
+            "[::1]:8080",
+        ] {
             assert!(is_loopback_host(ok), "{ok}");
         }
-        for bad in ["evil.test", "evil.test:8080", "10.0.0.1:8080", "localhost.evil.test", "0.0.0.0:8080", ""] {
+        for bad in [
+            "evil.test",
+            "evil.test:8080",
+            "10.0.0.1:8080",
+            "localhost.evil.test",
+            "0.0.0.0:8080",
+            "",
+        ] {
             assert!(!is_loopback_host(bad), "{bad}");
         }
     }
 
     #[test]
     fn host_guard_blocks_dns_rebinding_on_loopback() {
-        let loopback = Policy { loopback_hosts_only: true, ..Policy::default() };
+        let loopback = Policy {
+            loopback_hosts_only: true,
+            ..Policy::default()
+        };
         assert_eq!(check_host(Some(&hv("127.0.0.1:8080")), &loopback), Ok(()));
         assert_eq!(check_host(Some(&hv("localhost:8080")), &loopback), Ok(()));
         assert_eq!(
@@ -801,6 +949,9 @@ mod tests {
             allowed_origins: vec!["https://undelete.example.com".into()],
             ..Policy::default()
         };
-        assert_eq!(check_host(Some(&hv("undelete.example.com")), &tunnel), Ok(()));
+        assert_eq!(
+            check_host(Some(&hv("undelete.example.com")), &tunnel),
+            Ok(())
+        );
     }
 }

@@ -8,13 +8,13 @@ use crate::policy::{
     self, CORS_ALLOWED_REQUEST_HEADERS, CORS_EXPOSED_RESPONSE_HEADERS, MAX_BODY_BYTES, Policy,
 };
 use crate::upstream::Upstream;
-use axum::{Extension, Router};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
+use axum::{Extension, Router};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -91,9 +91,7 @@ pub fn router(config: &ProxyConfig, upstream: Upstream) -> Router {
         ))
         .with_state(state);
 
-    let mut app = Router::new()
-        .route("/healthz", get(healthz))
-        .merge(api);
+    let mut app = Router::new().route("/healthz", get(healthz)).merge(api);
     app = match &config.static_dir {
         Some(dir) => app.fallback_service(static_files(dir)),
         None => app.route("/", get(no_ui)),
@@ -134,7 +132,10 @@ fn cors_layer(origins: &[String]) -> CorsLayer {
 
 async fn healthz() -> Response {
     (
-        [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")],
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         r#"{"status":"ok"}"#,
     )
         .into_response()
@@ -150,7 +151,11 @@ async fn no_ui() -> Response {
 }
 
 async fn api_config(State(state): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], state.0.config_json.clone()).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.0.config_json.clone(),
+    )
+        .into_response()
 }
 
 async fn api_not_found() -> Response {
@@ -161,15 +166,12 @@ async fn api_not_found() -> Response {
 async fn origin_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let policy = &state.0.policy;
     let headers = request.headers();
-    let host = headers
-        .get(header::HOST)
-        .cloned()
-        .or_else(|| {
-            request
-                .uri()
-                .authority()
-                .and_then(|a| HeaderValue::from_str(a.as_str()).ok())
-        });
+    let host = headers.get(header::HOST).cloned().or_else(|| {
+        request
+            .uri()
+            .authority()
+            .and_then(|a| HeaderValue::from_str(a.as_str()).ok())
+    });
     if let Err(refusal) = policy::check_host(host.as_ref(), policy) {
         tracing::warn!(%refusal, "refused request");
         return refusal.into_response();
@@ -185,8 +187,12 @@ async fn origin_guard(State(state): State<AppState>, request: Request, next: Nex
         )
         .map(|_| ())
     } else {
-        policy::check_origin(headers.get(header::ORIGIN), host.as_ref(), &policy.allowed_origins)
-            .map(|_| ())
+        policy::check_origin(
+            headers.get(header::ORIGIN),
+            host.as_ref(),
+            &policy.allowed_origins,
+        )
+        .map(|_| ())
     };
     match checked {
         Ok(()) => next.run(request).await,
@@ -215,7 +221,8 @@ async fn shape_errors(response: Response) -> Response {
         StatusCode::NOT_FOUND => Refusal::NotFound,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => Refusal::UnsupportedMediaType,
         _ => {
-            let mut shaped = json_error(status, "InternalProxyError", "request failed in the proxy");
+            let mut shaped =
+                json_error(status, "InternalProxyError", "request failed in the proxy");
             copy_extra_headers(response.headers(), shaped.headers_mut());
             return shaped;
         }
@@ -265,7 +272,9 @@ async fn secretsmanager(
         status: 0,
         request_id: None,
         identity: audit::identity_from(&headers, inner.identity_header.as_ref()),
-        client: peer.as_ref().map(|Extension(ConnectInfo(addr))| addr.to_string()),
+        client: peer
+            .as_ref()
+            .map(|Extension(ConnectInfo(addr))| addr.to_string()),
         outcome: String::new(),
     };
 
@@ -287,7 +296,10 @@ async fn secretsmanager(
         }
     };
 
-    let result = inner.upstream.forward(valid.action, valid.upstream_body()).await;
+    let result = inner
+        .upstream
+        .forward(valid.action, valid.upstream_body())
+        .await;
     match result {
         Ok(upstream) => {
             tracing::info!(

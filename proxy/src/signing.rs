@@ -38,13 +38,19 @@ pub struct Signer {
 
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Signer").field("region", &self.region).finish_non_exhaustive()
+        f.debug_struct("Signer")
+            .field("region", &self.region)
+            .finish_non_exhaustive()
     }
 }
 
 impl Signer {
     pub fn new(provider: SharedCredentialsProvider, region: impl Into<String>) -> Self {
-        Self { provider, region: region.into(), cached: Mutex::new(None) }
+        Self {
+            provider,
+            region: region.into(),
+            cached: Mutex::new(None),
+        }
     }
 
     /// A signer with fixed credentials (tests, embedding).
@@ -88,8 +94,17 @@ impl Signer {
         body: &[u8],
     ) -> Result<Vec<(String, String)>, SignError> {
         let credentials = self.credentials().await.map_err(SignError::Credentials)?;
-        sign_request(&credentials, &self.region, SERVICE, "POST", url, headers, body, SystemTime::now())
-            .map_err(SignError::Signing)
+        sign_request(
+            &credentials,
+            &self.region,
+            SERVICE,
+            "POST",
+            url,
+            headers,
+            body,
+            SystemTime::now(),
+        )
+        .map_err(SignError::Signing)
     }
 }
 
@@ -168,7 +183,13 @@ mod tests {
     use std::time::UNIX_EPOCH;
 
     fn creds() -> Credentials {
-        Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "Environment")
+        Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+            "Environment",
+        )
     }
 
     fn at(secs: u64) -> SystemTime {
@@ -183,27 +204,55 @@ mod tests {
             SERVICE,
             "POST",
             "https://secretsmanager.us-east-1.amazonaws.com/",
-            &[("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "secretsmanager.ListSecrets")],
+            &[
+                ("content-type", "application/x-amz-json-1.1"),
+                ("x-amz-target", "secretsmanager.ListSecrets"),
+            ],
             b"{}",
             at(1_440_938_160), // 2015-08-30T12:36:00Z
         )
         .unwrap();
-        let get = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
+        let get = |n: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.as_str())
+        };
         assert_eq!(get("x-amz-date"), Some("20150830T123600Z"));
         let auth = get("authorization").unwrap();
         assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/secretsmanager/aws4_request"), "{auth}");
-        assert!(auth.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-target"), "{auth}");
-        assert!(!auth.contains("wJalrXUtnFEMI"), "secret key must never appear");
+        assert!(
+            auth.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-target"),
+            "{auth}"
+        );
+        assert!(
+            !auth.contains("wJalrXUtnFEMI"),
+            "secret key must never appear"
+        );
         assert_eq!(get("x-amz-security-token"), None);
     }
 
     #[test]
     fn signature_depends_on_body_region_and_secret() {
         let sign = |creds: &Credentials, region: &str, body: &[u8]| {
-            sign_request(creds, region, SERVICE, "POST", "http://127.0.0.1:5000/",
-                &[("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "secretsmanager.ListSecrets")],
-                body, at(1_700_000_000)).unwrap()
-                .into_iter().find(|(k, _)| k == "authorization").unwrap().1
+            sign_request(
+                creds,
+                region,
+                SERVICE,
+                "POST",
+                "http://127.0.0.1:5000/",
+                &[
+                    ("content-type", "application/x-amz-json-1.1"),
+                    ("x-amz-target", "secretsmanager.ListSecrets"),
+                ],
+                body,
+                at(1_700_000_000),
+            )
+            .unwrap()
+            .into_iter()
+            .find(|(k, _)| k == "authorization")
+            .unwrap()
+            .1
         };
         let base = sign(&creds(), "us-east-1", b"{}");
         assert_eq!(base, sign(&creds(), "us-east-1", b"{}"), "deterministic");
@@ -215,10 +264,29 @@ mod tests {
 
     #[test]
     fn session_token_is_sent_for_temporary_credentials() {
-        let temp = Credentials::new("ASIAEXAMPLE", "secret", Some("token123".into()), None, "WebIdentityToken");
-        let headers = sign_request(&temp, "us-east-1", SERVICE, "POST", "https://secretsmanager.us-east-1.amazonaws.com/",
-            &[], b"{}", at(1_700_000_000)).unwrap();
-        assert!(headers.iter().any(|(k, v)| k == "x-amz-security-token" && v == "token123"));
+        let temp = Credentials::new(
+            "ASIAEXAMPLE",
+            "secret",
+            Some("token123".into()),
+            None,
+            "WebIdentityToken",
+        );
+        let headers = sign_request(
+            &temp,
+            "us-east-1",
+            SERVICE,
+            "POST",
+            "https://secretsmanager.us-east-1.amazonaws.com/",
+            &[],
+            b"{}",
+            at(1_700_000_000),
+        )
+        .unwrap();
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "x-amz-security-token" && v == "token123")
+        );
     }
 
     #[test]
@@ -246,20 +314,25 @@ mod tests {
         #[derive(Debug)]
         struct Counting(Arc<AtomicUsize>, Option<Duration>);
         impl ProvideCredentials for Counting {
-            fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+            fn provide_credentials<'a>(
+                &'a self,
+            ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
             where
                 Self: 'a,
             {
                 let n = self.0.fetch_add(1, Ordering::SeqCst);
                 let expiry = self.1.map(|d| SystemTime::now() + d);
-                aws_credential_types::provider::future::ProvideCredentials::ready(Ok(Credentials::new(
-                    format!("AKID{n}"), "secret", None, expiry, "Test",
-                )))
+                aws_credential_types::provider::future::ProvideCredentials::ready(Ok(
+                    Credentials::new(format!("AKID{n}"), "secret", None, expiry, "Test"),
+                ))
             }
         }
 
         let calls = Arc::new(AtomicUsize::new(0));
-        let long = Signer::new(SharedCredentialsProvider::new(Counting(calls.clone(), None)), "us-east-1");
+        let long = Signer::new(
+            SharedCredentialsProvider::new(Counting(calls.clone(), None)),
+            "us-east-1",
+        );
         assert_eq!(long.credentials().await.unwrap().access_key_id(), "AKID0");
         assert_eq!(long.credentials().await.unwrap().access_key_id(), "AKID0");
         assert_eq!(calls.load(Ordering::SeqCst), 1, "cached");
@@ -271,6 +344,10 @@ mod tests {
         );
         assert_eq!(short.credentials().await.unwrap().access_key_id(), "AKID0");
         assert_eq!(short.credentials().await.unwrap().access_key_id(), "AKID1");
-        assert_eq!(calls.load(Ordering::SeqCst), 2, "expiring credentials are re-resolved");
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            2,
+            "expiring credentials are re-resolved"
+        );
     }
 }

@@ -46,7 +46,11 @@ impl Upstream {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("undelete-proxy/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Self { client, url: endpoint, signer })
+        Ok(Self {
+            client,
+            url: endpoint,
+            signer,
+        })
     }
 
     pub fn signer(&self) -> &Signer {
@@ -58,9 +62,16 @@ impl Upstream {
     }
 
     /// Signs and sends one allowlisted action with an already-validated JSON body.
-    pub async fn forward(&self, action: Action, body: Vec<u8>) -> Result<UpstreamResponse, Refusal> {
+    pub async fn forward(
+        &self,
+        action: Action,
+        body: Vec<u8>,
+    ) -> Result<UpstreamResponse, Refusal> {
         let target = action.target();
-        let signed_headers = [("content-type", AMZ_JSON_1_1), ("x-amz-target", target.as_str())];
+        let signed_headers = [
+            ("content-type", AMZ_JSON_1_1),
+            ("x-amz-target", target.as_str()),
+        ];
         let auth_headers = self
             .signer
             .sign_post(self.url.as_str(), &signed_headers, &body)
@@ -87,7 +98,11 @@ impl Upstream {
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect();
         let body = response.bytes().await.map_err(map_reqwest_error)?;
-        let response = UpstreamResponse { status, headers, body };
+        let response = UpstreamResponse {
+            status,
+            headers,
+            body,
+        };
         if response.status.is_client_error() && is_expired_token(&response.body) {
             // Temporary credentials revoked or expired early: resolve afresh next time.
             self.signer.invalidate().await;

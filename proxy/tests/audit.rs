@@ -55,13 +55,41 @@ async fn restore_attempts_are_audited_with_identity_status_and_request_id() {
 
     let up = FakeUpstream::start(FakeBehavior::Ok).await;
     let header = Some(http::HeaderName::from_static("x-forwarded-email"));
-    let proxy = start_proxy_with(&up.endpoint(), creds("AKIDTEST", "secret"), |c| c.identity_header = header.clone()).await;
-    assert_eq!(call(&proxy, "RestoreSecret", r#"{"SecretId":"prod/db"}"#, "alice@example.com").await, 200);
-    assert_eq!(call(&proxy, "ListSecrets", "{}", "alice@example.com").await, 200);
-    assert_eq!(call(&proxy, "DescribeSecret", r#"{"SecretId":"prod/db"}"#, "alice@example.com").await, 200);
+    let proxy = start_proxy_with(&up.endpoint(), creds("AKIDTEST", "secret"), |c| {
+        c.identity_header = header.clone()
+    })
+    .await;
+    assert_eq!(
+        call(
+            &proxy,
+            "RestoreSecret",
+            r#"{"SecretId":"prod/db"}"#,
+            "alice@example.com"
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        call(&proxy, "ListSecrets", "{}", "alice@example.com").await,
+        200
+    );
+    assert_eq!(
+        call(
+            &proxy,
+            "DescribeSecret",
+            r#"{"SecretId":"prod/db"}"#,
+            "alice@example.com"
+        )
+        .await,
+        200
+    );
 
     let lines = audit_lines(&buffer);
-    assert_eq!(lines.len(), 1, "one line per RestoreSecret, none for reads: {lines:?}");
+    assert_eq!(
+        lines.len(),
+        1,
+        "one line per RestoreSecret, none for reads: {lines:?}"
+    );
     let f = &lines[0]["fields"];
     assert_eq!(f["action"], "RestoreSecret");
     assert_eq!(f["secret_id"], "prod/db");
@@ -77,7 +105,16 @@ async fn restore_attempts_are_audited_with_identity_status_and_request_id() {
         c.policy.read_only = true;
     })
     .await;
-    assert_eq!(call(&ro, "RestoreSecret", r#"{"SecretId":"prod/api-key"}"#, "bob@example.com").await, 403);
+    assert_eq!(
+        call(
+            &ro,
+            "RestoreSecret",
+            r#"{"SecretId":"prod/api-key"}"#,
+            "bob@example.com"
+        )
+        .await,
+        403
+    );
     let lines = audit_lines(&buffer);
     assert_eq!(lines.len(), 2, "{lines:?}");
     let f = &lines[1]["fields"];

@@ -22,7 +22,10 @@ fn proxy_command(args: &[&str]) -> Command {
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
         .env("AWS_CONFIG_FILE", "/nonexistent/undelete-test-config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/undelete-test-credentials")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/undelete-test-credentials",
+        )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("RUST_LOG", "info")
         .stdin(Stdio::null())
@@ -48,22 +51,40 @@ fn startup_line(child: &mut Child) -> String {
         let _ = BufReader::new(stdout).read_line(&mut line);
         let _ = tx.send(line);
     });
-    rx.recv_timeout(Duration::from_secs(60)).expect("no start-up line within 60 s")
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("no start-up line within 60 s")
 }
 
 fn listen_url(line: &str) -> String {
-    let rest = line.split("listening on ").nth(1).unwrap_or_else(|| panic!("unexpected line: {line}"));
+    let rest = line
+        .split("listening on ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("unexpected line: {line}"));
     rest.split_whitespace().next().unwrap().to_string()
 }
 
 #[test]
 fn non_loopback_listen_is_refused_without_allow_remote() {
-    let out = proxy_command(&["--listen", "0.0.0.0:0", "--region", "us-east-1"]).output().unwrap();
+    let out = proxy_command(&["--listen", "0.0.0.0:0", "--region", "us-east-1"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("not a loopback address") && stderr.contains("--allow-remote"), "{stderr}");
+    assert!(
+        stderr.contains("not a loopback address") && stderr.contains("--allow-remote"),
+        "{stderr}"
+    );
 
-    let out = proxy_command(&["--listen", "127.0.0.1:0", "--region", "us-east-1", "--allow-origin", "*"]).output().unwrap();
+    let out = proxy_command(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--region",
+        "us-east-1",
+        "--allow-origin",
+        "*",
+    ])
+    .output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-origin"));
 }
@@ -73,8 +94,16 @@ async fn binary_signs_with_env_credentials_against_moto_and_stops_on_sigterm() {
     let moto = Moto::start().await;
     let boot = moto.client(&bootstrap_creds());
     let dashboard = boot.create_user("dashboard", &dashboard_policy()).await;
-    boot.sm_ok("CreateSecret", json!({"Name": "bin/secret", "SecretString": "v"})).await;
-    boot.sm_ok("DeleteSecret", json!({"SecretId": "bin/secret", "RecoveryWindowInDays": 7})).await;
+    boot.sm_ok(
+        "CreateSecret",
+        json!({"Name": "bin/secret", "SecretString": "v"}),
+    )
+    .await;
+    boot.sm_ok(
+        "DeleteSecret",
+        json!({"SecretId": "bin/secret", "RecoveryWindowInDays": 7}),
+    )
+    .await;
     moto.enable_auth().await;
 
     let secret_key = dashboard.secret_access_key().to_string();
@@ -99,7 +128,14 @@ async fn binary_signs_with_env_credentials_against_moto_and_stops_on_sigterm() {
     assert!(!line.contains(&secret_key));
 
     let c = reqwest::Client::new();
-    assert_eq!(c.get(format!("{url}/healthz")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        c.get(format!("{url}/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     let resp = c
         .post(format!("{url}/api/secretsmanager"))
         .header("content-type", AMZ_JSON)
@@ -109,11 +145,17 @@ async fn binary_signs_with_env_credentials_against_moto_and_stops_on_sigterm() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
-    let after = moto.client(&dashboard).sm_ok("DescribeSecret", json!({"SecretId": "bin/secret"})).await;
+    let after = moto
+        .client(&dashboard)
+        .sm_ok("DescribeSecret", json!({"SecretId": "bin/secret"}))
+        .await;
     assert!(after["DeletedDate"].is_null(), "{after}");
 
     // Graceful shutdown on SIGTERM.
-    let status = Command::new("kill").args(["-TERM", &child.0.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(15);
     let exit = loop {
@@ -127,5 +169,8 @@ async fn binary_signs_with_env_credentials_against_moto_and_stops_on_sigterm() {
     let mut stderr = String::new();
     std::io::Read::read_to_string(child.0.stderr.as_mut().unwrap(), &mut stderr).unwrap();
     assert!(!stderr.contains(&secret_key), "secret key in logs");
-    assert!(stderr.contains("undelete_proxy::audit"), "no audit line: {stderr}");
+    assert!(
+        stderr.contains("undelete_proxy::audit"),
+        "no audit line: {stderr}"
+    );
 }

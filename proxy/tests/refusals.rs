@@ -10,7 +10,10 @@ use std::time::Duration;
 use undelete_proxy::errors::REFUSAL_HEADER;
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// Sends a request to `/api/secretsmanager` and asserts a proxy refusal.
@@ -19,10 +22,16 @@ async fn assert_refused(req: reqwest::RequestBuilder, status: u16, error_type: &
     let got = resp.status().as_u16();
     let headers = resp.headers().clone();
     let text = resp.text().await.unwrap();
-    assert_eq!(got, status, "expected {status} {error_type}, got {got}: {text}");
+    assert_eq!(
+        got, status,
+        "expected {status} {error_type}, got {got}: {text}"
+    );
     let body = parse(&text);
     assert_eq!(body["__type"], error_type, "{text}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{text}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{text}"
+    );
     assert_eq!(headers["content-type"], AMZ_JSON);
     assert_eq!(headers[REFUSAL_HEADER], "true");
     assert_eq!(headers["cache-control"], "no-store");
@@ -47,61 +56,148 @@ async fn every_bad_request_is_refused_before_the_upstream() {
 
     // Wrong method.
     assert_refused(c.get(&url), 405, "MethodNotAllowed").await;
-    assert_refused(c.put(&url).header("content-type", AMZ_JSON).body("{}"), 405, "MethodNotAllowed").await;
+    assert_refused(
+        c.put(&url).header("content-type", AMZ_JSON).body("{}"),
+        405,
+        "MethodNotAllowed",
+    )
+    .await;
     assert_refused(c.delete(&url), 405, "MethodNotAllowed").await;
     // Wrong content type.
     assert_refused(
-        c.post(&url).header("content-type", "application/json").header("x-amz-target", "secretsmanager.ListSecrets").body("{}"),
+        c.post(&url)
+            .header("content-type", "application/json")
+            .header("x-amz-target", "secretsmanager.ListSecrets")
+            .body("{}"),
         415,
         "UnsupportedMediaType",
     )
     .await;
     assert_refused(
-        c.post(&url).header("content-type", "text/plain").header("x-amz-target", "secretsmanager.ListSecrets").body("{}"),
+        c.post(&url)
+            .header("content-type", "text/plain")
+            .header("x-amz-target", "secretsmanager.ListSecrets")
+            .body("{}"),
         415,
         "UnsupportedMediaType",
     )
     .await;
-    assert_refused(c.post(&url).header("x-amz-target", "secretsmanager.ListSecrets").body("{}"), 415, "UnsupportedMediaType").await;
+    assert_refused(
+        c.post(&url)
+            .header("x-amz-target", "secretsmanager.ListSecrets")
+            .body("{}"),
+        415,
+        "UnsupportedMediaType",
+    )
+    .await;
     // Missing or malformed target.
-    assert_refused(c.post(&url).header("content-type", AMZ_JSON).body("{}"), 400, "MissingTarget").await;
-    for bad in ["ListSecrets", "kms.ListKeys", "secretsmanager.", "secretsmanager.list secrets", "secretsmanager.a/b"] {
-        assert_refused(c.post(&url).header("content-type", AMZ_JSON).header("x-amz-target", bad).body("{}"), 400, "InvalidTarget")
-            .await;
+    assert_refused(
+        c.post(&url).header("content-type", AMZ_JSON).body("{}"),
+        400,
+        "MissingTarget",
+    )
+    .await;
+    for bad in [
+        "ListSecrets",
+        "kms.ListKeys",
+        "secretsmanager.",
+        "secretsmanager.list secrets",
+        "secretsmanager.a/b",
+    ] {
+        assert_refused(
+            c.post(&url)
+                .header("content-type", AMZ_JSON)
+                .header("x-amz-target", bad)
+                .body("{}"),
+            400,
+            "InvalidTarget",
+        )
+        .await;
     }
     // Unknown or disallowed actions.
-    for action in ["GetSecretValue", "BatchGetSecretValue", "DeleteSecret", "PutSecretValue", "UpdateSecret", "NoSuchAction"] {
-        assert_refused(good(&c, &url, action).body(r#"{"SecretId":"x"}"#), 403, "ActionNotAllowed").await;
+    for action in [
+        "GetSecretValue",
+        "BatchGetSecretValue",
+        "DeleteSecret",
+        "PutSecretValue",
+        "UpdateSecret",
+        "NoSuchAction",
+    ] {
+        assert_refused(
+            good(&c, &url, action).body(r#"{"SecretId":"x"}"#),
+            403,
+            "ActionNotAllowed",
+        )
+        .await;
     }
     // Bodies that are not a JSON object.
     for body in ["", "[]", "null", "\"str\"", "12", "{not json", "{}{}"] {
-        assert_refused(good(&c, &url, "ListSecrets").body(body), 400, "InvalidRequestBody").await;
+        assert_refused(
+            good(&c, &url, "ListSecrets").body(body),
+            400,
+            "InvalidRequestBody",
+        )
+        .await;
     }
     // Body over 64 KiB (with Content-Length: tower-http's limit, shaped into JSON).
     let big = format!(r#"{{"SecretId":"{}"}}"#, "a".repeat(64 * 1024));
-    assert_refused(good(&c, &url, "DescribeSecret").body(big), 413, "RequestTooLarge").await;
+    assert_refused(
+        good(&c, &url, "DescribeSecret").body(big),
+        413,
+        "RequestTooLarge",
+    )
+    .await;
     // Cross-origin POSTs from origins that are not allowed.
-    for origin in ["https://evil.test", "null", "http://127.0.0.1:1", "http://localhost.evil.test"] {
-        assert_refused(good(&c, &url, "ListSecrets").header("origin", origin).body("{}"), 403, "ForbiddenOrigin").await;
+    for origin in [
+        "https://evil.test",
+        "null",
+        "http://127.0.0.1:1",
+        "http://localhost.evil.test",
+    ] {
+        assert_refused(
+            good(&c, &url, "ListSecrets")
+                .header("origin", origin)
+                .body("{}"),
+            403,
+            "ForbiddenOrigin",
+        )
+        .await;
     }
     // A CORS preflight is not answered when no origin is allowed.
     assert_refused(
         c.request(reqwest::Method::OPTIONS, &url)
             .header("origin", "https://evil.test")
             .header("access-control-request-method", "POST")
-            .header("access-control-request-headers", "content-type,x-amz-target"),
+            .header(
+                "access-control-request-headers",
+                "content-type,x-amz-target",
+            ),
         403,
         "ForbiddenOrigin",
     )
     .await;
     // Unknown API route.
-    assert_refused(c.post(format!("{}/api/other", proxy.base_url())), 404, "NotFound").await;
-    assert_refused(c.post(format!("{}/api/config", proxy.base_url())), 405, "MethodNotAllowed").await;
+    assert_refused(
+        c.post(format!("{}/api/other", proxy.base_url())),
+        404,
+        "NotFound",
+    )
+    .await;
+    assert_refused(
+        c.post(format!("{}/api/config", proxy.base_url())),
+        405,
+        "MethodNotAllowed",
+    )
+    .await;
 
     assert_eq!(up.hits(), 0, "a refused request reached the upstream");
 
     // Sanity: the same proxy does forward a good request.
-    let resp = good(&c, &url, "ListSecrets").body("{}").send().await.unwrap();
+    let resp = good(&c, &url, "ListSecrets")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(up.hits(), 1);
 }
@@ -145,11 +241,23 @@ async fn chunked_oversized_body_and_rebinding_host_are_refused() {
 #[tokio::test]
 async fn read_only_refuses_restore_without_calling_upstream() {
     let up = FakeUpstream::start(FakeBehavior::Ok).await;
-    let proxy = start_proxy_with(&up.endpoint(), creds("AKIDTEST", "secret"), |c| c.policy.read_only = true).await;
+    let proxy = start_proxy_with(&up.endpoint(), creds("AKIDTEST", "secret"), |c| {
+        c.policy.read_only = true
+    })
+    .await;
     let c = client();
-    assert_refused(good(&c, &api(&proxy), "RestoreSecret").body(r#"{"SecretId":"x"}"#), 403, "ReadOnlyMode").await;
+    assert_refused(
+        good(&c, &api(&proxy), "RestoreSecret").body(r#"{"SecretId":"x"}"#),
+        403,
+        "ReadOnlyMode",
+    )
+    .await;
     assert_eq!(up.hits(), 0);
-    let resp = good(&c, &api(&proxy), "DescribeSecret").body(r#"{"SecretId":"x"}"#).send().await.unwrap();
+    let resp = good(&c, &api(&proxy), "DescribeSecret")
+        .body(r#"{"SecretId":"x"}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(up.hits(), 1);
 }
@@ -184,9 +292,15 @@ async fn forwarded_request_carries_only_what_the_proxy_built() {
     assert_eq!(headers["cache-control"], "no-store");
     assert!(headers.get("set-cookie").is_none());
     assert!(headers.get("access-control-allow-origin").is_none());
-    assert_ne!(headers.get("server").map(|v| v.to_str().unwrap()), Some("fake-upstream"));
+    assert_ne!(
+        headers.get("server").map(|v| v.to_str().unwrap()),
+        Some("fake-upstream")
+    );
     assert!(headers.get(REFUSAL_HEADER).is_none());
-    assert_eq!(resp.text().await.unwrap(), r#"{"SecretList":[],"NextToken":null}"#);
+    assert_eq!(
+        resp.text().await.unwrap(),
+        r#"{"SecretList":[],"NextToken":null}"#
+    );
 
     let seen = up.seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 1);
@@ -197,9 +311,18 @@ async fn forwarded_request_carries_only_what_the_proxy_built() {
     assert_eq!(h["content-type"], AMZ_JSON);
     assert_eq!(h["x-amz-target"], "secretsmanager.ListSecrets");
     let auth = h["authorization"].to_str().unwrap();
-    assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDTEST/"), "{auth}");
-    assert!(auth.contains("/us-east-1/secretsmanager/aws4_request"), "{auth}");
-    assert!(auth.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-target"), "{auth}");
+    assert!(
+        auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDTEST/"),
+        "{auth}"
+    );
+    assert!(
+        auth.contains("/us-east-1/secretsmanager/aws4_request"),
+        "{auth}"
+    );
+    assert!(
+        auth.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-target"),
+        "{auth}"
+    );
     assert_ne!(h["x-amz-date"], "20000101T000000Z");
     for never in [
         "x-amz-security-token",
@@ -215,7 +338,10 @@ async fn forwarded_request_carries_only_what_the_proxy_built() {
         assert!(h.get(never).is_none(), "{never} was forwarded");
     }
     let sent: serde_json::Value = serde_json::from_slice(&s.body).unwrap();
-    assert_eq!(sent, json!({"IncludePlannedDeletion": true, "MaxResults": 10}));
+    assert_eq!(
+        sent,
+        json!({"IncludePlannedDeletion": true, "MaxResults": 10})
+    );
 }
 
 #[tokio::test]
@@ -223,7 +349,11 @@ async fn upstream_errors_pass_through_unchanged() {
     let body = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
     let up = FakeUpstream::start(FakeBehavior::Reply(400, AMZ_JSON, body)).await;
     let proxy = start_proxy(&up.endpoint(), creds("AKIDTEST", "secret")).await;
-    let resp = good(&client(), &api(&proxy), "ListSecrets").body("{}").send().await.unwrap();
+    let resp = good(&client(), &api(&proxy), "ListSecrets")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 400);
     assert_eq!(resp.headers()["x-amzn-requestid"], "fake-request-id-2");
     assert!(resp.headers().get(REFUSAL_HEADER).is_none());
@@ -232,10 +362,18 @@ async fn upstream_errors_pass_through_unchanged() {
     let xml = "<ErrorResponse><Error><Code>InternalFailure</Code></Error></ErrorResponse>";
     let up = FakeUpstream::start(FakeBehavior::Reply(500, "text/xml", xml)).await;
     let proxy = start_proxy(&up.endpoint(), creds("AKIDTEST", "secret")).await;
-    let resp = good(&client(), &api(&proxy), "ListSecrets").body("{}").send().await.unwrap();
+    let resp = good(&client(), &api(&proxy), "ListSecrets")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 500);
     assert_eq!(resp.headers()["content-type"], "text/xml");
-    assert_eq!(resp.text().await.unwrap(), xml, "upstream 5xx must not be rewritten");
+    assert_eq!(
+        resp.text().await.unwrap(),
+        xml,
+        "upstream 5xx must not be rewritten"
+    );
 }
 
 #[tokio::test]
@@ -245,7 +383,12 @@ async fn unreachable_upstream_is_502_and_slow_upstream_is_504() {
     let dead = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     let proxy = start_proxy(&dead, creds("AKIDTEST", "secret")).await;
-    assert_refused(good(&client(), &api(&proxy), "ListSecrets").body("{}"), 502, "UpstreamUnreachable").await;
+    assert_refused(
+        good(&client(), &api(&proxy), "ListSecrets").body("{}"),
+        502,
+        "UpstreamUnreachable",
+    )
+    .await;
 
     let up = FakeUpstream::start(FakeBehavior::Hang).await;
     let proxy = start_proxy_with(&up.endpoint(), creds("AKIDTEST", "secret"), |c| {
@@ -253,8 +396,17 @@ async fn unreachable_upstream_is_502_and_slow_upstream_is_504() {
     })
     .await;
     let started = std::time::Instant::now();
-    assert_refused(good(&client(), &api(&proxy), "ListSecrets").body("{}"), 504, "UpstreamTimeout").await;
-    assert!(started.elapsed() < Duration::from_secs(10), "timeout not bounded: {:?}", started.elapsed());
+    assert_refused(
+        good(&client(), &api(&proxy), "ListSecrets").body("{}"),
+        504,
+        "UpstreamTimeout",
+    )
+    .await;
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "timeout not bounded: {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -272,14 +424,26 @@ async fn cors_only_for_allowed_origins_and_same_origin_works() {
         .request(reqwest::Method::OPTIONS, &url)
         .header("origin", "http://127.0.0.1:8081")
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type,x-amz-target")
+        .header(
+            "access-control-request-headers",
+            "content-type,x-amz-target",
+        )
         .send()
         .await
         .unwrap();
     assert!(resp.status().is_success(), "{}", resp.status());
-    assert_eq!(resp.headers()["access-control-allow-origin"], "http://127.0.0.1:8081");
-    let allowed_headers = resp.headers()["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
-    assert!(allowed_headers.contains("x-amz-target"), "{allowed_headers}");
+    assert_eq!(
+        resp.headers()["access-control-allow-origin"],
+        "http://127.0.0.1:8081"
+    );
+    let allowed_headers = resp.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        allowed_headers.contains("x-amz-target"),
+        "{allowed_headers}"
+    );
     // Preflight asking for Authorization, or from another origin, is refused.
     assert_refused(
         c.request(reqwest::Method::OPTIONS, &url)
@@ -300,17 +464,44 @@ async fn cors_only_for_allowed_origins_and_same_origin_works() {
     .await;
 
     // The actual request from the allowed origin gets CORS headers, including on refusals.
-    let resp = good(&c, &url, "ListSecrets").header("origin", "http://127.0.0.1:8081").body("{}").send().await.unwrap();
+    let resp = good(&c, &url, "ListSecrets")
+        .header("origin", "http://127.0.0.1:8081")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
-    assert_eq!(resp.headers()["access-control-allow-origin"], "http://127.0.0.1:8081");
-    assert!(resp.headers()["access-control-expose-headers"].to_str().unwrap().to_ascii_lowercase().contains("x-amzn-requestid"));
-    let resp = good(&c, &url, "GetSecretValue").header("origin", "http://127.0.0.1:8081").body("{}").send().await.unwrap();
+    assert_eq!(
+        resp.headers()["access-control-allow-origin"],
+        "http://127.0.0.1:8081"
+    );
+    assert!(
+        resp.headers()["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase()
+            .contains("x-amzn-requestid")
+    );
+    let resp = good(&c, &url, "GetSecretValue")
+        .header("origin", "http://127.0.0.1:8081")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 403);
-    assert_eq!(resp.headers()["access-control-allow-origin"], "http://127.0.0.1:8081");
+    assert_eq!(
+        resp.headers()["access-control-allow-origin"],
+        "http://127.0.0.1:8081"
+    );
 
     // Same-origin (UI served by this proxy) needs no allow-list entry.
     let same = format!("http://{}", proxy.addr);
-    let resp = good(&c, &url, "ListSecrets").header("origin", same).body("{}").send().await.unwrap();
+    let resp = good(&c, &url, "ListSecrets")
+        .header("origin", same)
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     assert!(resp.headers().get("access-control-allow-origin").is_none());
 
@@ -323,20 +514,36 @@ async fn health_config_and_security_headers_never_call_upstream() {
     let proxy = start_proxy(&up.endpoint(), creds("AKIDTEST", "secret")).await;
     let c = client();
 
-    let resp = c.get(format!("{}/healthz", proxy.base_url())).send().await.unwrap();
+    let resp = c
+        .get(format!("{}/healthz", proxy.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
 
-    let resp = c.get(format!("{}/api/config", proxy.base_url())).send().await.unwrap();
+    let resp = c
+        .get(format!("{}/api/config", proxy.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     let h = resp.headers().clone();
     assert_eq!(h["cache-control"], "no-store");
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "no-referrer");
     assert_eq!(h["x-frame-options"], "DENY");
-    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
     let config = parse(&resp.text().await.unwrap());
-    assert_eq!(config, json!({"region": REGION, "endpoint": up.endpoint(), "readOnly": false}));
+    assert_eq!(
+        config,
+        json!({"region": REGION, "endpoint": up.endpoint(), "readOnly": false})
+    );
 
     assert_eq!(up.hits(), 0);
 }
@@ -350,13 +557,24 @@ async fn static_dir_serves_the_ui_with_a_csp_that_allows_its_inline_boot_script(
         format!("<!DOCTYPE html><html><head><script type=\"module\">{boot}</script></head><body></body></html>"),
     )
     .unwrap();
-    std::fs::write(dir.0.join("undelete-1.js"), "export default function init() {}").unwrap();
+    std::fs::write(
+        dir.0.join("undelete-1.js"),
+        "export default function init() {}",
+    )
+    .unwrap();
     let up = FakeUpstream::start(FakeBehavior::Ok).await;
     let static_dir = dir.0.clone();
-    let proxy = start_proxy_with(&up.endpoint(), creds("AKIDTEST", "secret"), |c| c.static_dir = Some(static_dir)).await;
+    let proxy = start_proxy_with(&up.endpoint(), creds("AKIDTEST", "secret"), |c| {
+        c.static_dir = Some(static_dir)
+    })
+    .await;
     let c = client();
 
-    let resp = c.get(format!("{}/", proxy.base_url())).send().await.unwrap();
+    let resp = c
+        .get(format!("{}/", proxy.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     let h = resp.headers().clone();
     assert!(h["content-type"].to_str().unwrap().starts_with("text/html"));
@@ -364,18 +582,70 @@ async fn static_dir_serves_the_ui_with_a_csp_that_allows_its_inline_boot_script(
     let csp = h["content-security-policy"].to_str().unwrap().to_string();
     use base64::Engine;
     use sha2::Digest;
-    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(boot.as_bytes()));
+    let hash =
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(boot.as_bytes()));
     assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
-    assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
     assert!(resp.text().await.unwrap().contains("import init"));
 
-    let resp = c.get(format!("{}/undelete-1.js", proxy.base_url())).send().await.unwrap();
+    let resp = c
+        .get(format!("{}/undelete-1.js", proxy.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
 
-    let resp = c.get(format!("{}/missing.js", proxy.base_url())).send().await.unwrap();
+    let resp = c
+        .get(format!("{}/missing.js", proxy.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 404);
     // The API still answers next to the UI.
-    let resp = good(&c, &api(&proxy), "ListSecrets").body("{}").send().await.unwrap();
+    let resp = good(&c, &api(&proxy), "ListSecrets")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
+async fn missing_credentials_are_a_500_that_never_reaches_upstream() {
+    use aws_credential_types::provider::{
+        SharedCredentialsProvider, error::CredentialsError, future,
+    };
+
+    #[derive(Debug)]
+    struct NoCredentials;
+    impl aws_credential_types::provider::ProvideCredentials for NoCredentials {
+        fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
+            future::ProvideCredentials::ready(Err(CredentialsError::not_loaded(
+                "no providers in chain",
+            )))
+        }
+    }
+
+    let up = FakeUpstream::start(FakeBehavior::Ok).await;
+    let config = undelete_proxy::config::ProxyConfig::new(REGION, &up.endpoint()).unwrap();
+    let signer =
+        undelete_proxy::signing::Signer::new(SharedCredentialsProvider::new(NoCredentials), REGION);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = undelete_proxy::spawn(config, signer, listener)
+        .await
+        .unwrap();
+    assert_refused(
+        good(&client(), &api(&proxy), "ListSecrets").body("{}"),
+        500,
+        "CredentialsUnavailable",
+    )
+    .await;
+    assert_eq!(up.hits(), 0);
 }

@@ -22,7 +22,10 @@ pub fn dashboard_policy() -> String {
 }
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// Finds moto: `UNDELETE_MOTO_SERVER`, then `<workspace>/.venv/bin/moto_server`, then PATH.
@@ -56,7 +59,11 @@ pub fn moto_server_path() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A moto server on a free loopback port; killed when dropped.
@@ -77,7 +84,8 @@ impl Moto {
         let mut last_error = String::new();
         for _attempt in 0..3 {
             let port = free_port();
-            let log = std::env::temp_dir().join(format!("undelete-moto-{}-{port}.log", std::process::id()));
+            let log = std::env::temp_dir()
+                .join(format!("undelete-moto-{}-{port}.log", std::process::id()));
             let log_file = std::fs::File::create(&log).unwrap();
             let child = Command::new(&exe)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
@@ -86,7 +94,12 @@ impl Moto {
                 .stdout(log_file.try_clone().unwrap())
                 .stderr(log_file)
                 .spawn()
-                .unwrap_or_else(|e| panic!("moto_server not found: run `make setup` ({}: {e})", exe.display()));
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "moto_server not found: run `make setup` ({}: {e})",
+                        exe.display()
+                    )
+                });
             let mut moto = Moto { child, port, log };
             match moto.wait_ready().await {
                 Ok(()) => return moto,
@@ -131,7 +144,11 @@ impl Moto {
 
     /// A fixture client with the given credentials.
     pub fn client(&self, credentials: &Credentials) -> AwsClient {
-        AwsClient { endpoint: self.endpoint(), credentials: credentials.clone(), http: reqwest::Client::new() }
+        AwsClient {
+            endpoint: self.endpoint(),
+            credentials: credentials.clone(),
+            http: reqwest::Client::new(),
+        }
     }
 }
 
@@ -174,12 +191,27 @@ impl Reply {
 }
 
 impl AwsClient {
-    async fn signed_post(&self, service: &str, content_type: &str, extra: &[(&str, &str)], body: Vec<u8>) -> Reply {
+    async fn signed_post(
+        &self,
+        service: &str,
+        content_type: &str,
+        extra: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Reply {
         let url = format!("{}/", self.endpoint);
         let mut headers: Vec<(&str, &str)> = vec![("content-type", content_type)];
         headers.extend_from_slice(extra);
-        let auth = sign_request(&self.credentials, REGION, service, "POST", &url, &headers, &body, SystemTime::now())
-            .unwrap();
+        let auth = sign_request(
+            &self.credentials,
+            REGION,
+            service,
+            "POST",
+            &url,
+            &headers,
+            &body,
+            SystemTime::now(),
+        )
+        .unwrap();
         let mut req = self.http.post(&url).body(body);
         for (k, v) in headers {
             req = req.header(k, v);
@@ -193,25 +225,40 @@ impl AwsClient {
             .get("content-type")
             .map(|v| v.to_str().unwrap().to_string())
             .unwrap_or_default();
-        Reply { status: resp.status().as_u16(), content_type, text: resp.text().await.unwrap() }
+        Reply {
+            status: resp.status().as_u16(),
+            content_type,
+            text: resp.text().await.unwrap(),
+        }
     }
 
     /// IAM query-protocol call; returns the XML.
     pub async fn iam(&self, action: &str, params: &[(&str, &str)]) -> Reply {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
-        form.append_pair("Action", action).append_pair("Version", "2010-05-08");
+        form.append_pair("Action", action)
+            .append_pair("Version", "2010-05-08");
         for (k, v) in params {
             form.append_pair(k, v);
         }
-        self.signed_post("iam", "application/x-www-form-urlencoded; charset=utf-8", &[], form.finish().into_bytes())
-            .await
+        self.signed_post(
+            "iam",
+            "application/x-www-form-urlencoded; charset=utf-8",
+            &[],
+            form.finish().into_bytes(),
+        )
+        .await
     }
 
     /// Secrets Manager JSON call.
     pub async fn sm(&self, action: &str, body: Value) -> Reply {
         let target = format!("secretsmanager.{action}");
-        self.signed_post("secretsmanager", AMZ_JSON, &[("x-amz-target", &target)], body.to_string().into_bytes())
-            .await
+        self.signed_post(
+            "secretsmanager",
+            AMZ_JSON,
+            &[("x-amz-target", &target)],
+            body.to_string().into_bytes(),
+        )
+        .await
     }
 
     /// Secrets Manager call that must succeed.
@@ -226,26 +273,39 @@ impl AwsClient {
         let r = self.iam("CreateUser", &[("UserName", name)]).await;
         assert_eq!(r.status, 200, "CreateUser: {}", r.text);
         let r = self
-            .iam("PutUserPolicy", &[("UserName", name), ("PolicyName", "inline"), ("PolicyDocument", policy_document)])
+            .iam(
+                "PutUserPolicy",
+                &[
+                    ("UserName", name),
+                    ("PolicyName", "inline"),
+                    ("PolicyDocument", policy_document),
+                ],
+            )
             .await;
         assert_eq!(r.status, 200, "PutUserPolicy: {}", r.text);
         let r = self.iam("CreateAccessKey", &[("UserName", name)]).await;
         assert_eq!(r.status, 200, "CreateAccessKey: {}", r.text);
-        creds(&xml_text(&r.text, "AccessKeyId"), &xml_text(&r.text, "SecretAccessKey"))
+        creds(
+            &xml_text(&r.text, "AccessKeyId"),
+            &xml_text(&r.text, "SecretAccessKey"),
+        )
     }
 }
 
 pub fn xml_text(xml: &str, tag: &str) -> String {
     let open = format!("<{tag}>");
     let close = format!("</{tag}>");
-    let start = xml.find(&open).unwrap_or_else(|| panic!("no <{tag}> in {xml}")) + open.len();
+    let start = xml
+        .find(&open)
+        .unwrap_or_else(|| panic!("no <{tag}> in {xml}"))
+        + open.len();
     let end = xml[start..].find(&close).unwrap() + start;
     xml[start..end].to_string()
 }
 
-pub const ALLOW_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
-pub const SECRETSMANAGER_ALL: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:*","Resource":"*"}]}"#;
+pub const ALLOW_ALL: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+pub const SECRETSMANAGER_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:*","Resource":"*"}]}"#;
 
 /// Starts the proxy in-process against `endpoint` with fixed credentials.
 pub async fn start_proxy(endpoint: &str, credentials: Credentials) -> RunningProxy {
@@ -260,11 +320,21 @@ pub async fn start_proxy_with(
     let mut config = ProxyConfig::new(REGION, endpoint).unwrap();
     tweak(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    spawn(config, Signer::with_static_credentials(credentials, REGION), listener).await.unwrap()
+    spawn(
+        config,
+        Signer::with_static_credentials(credentials, REGION),
+        listener,
+    )
+    .await
+    .unwrap()
 }
 
 /// A browser-like / SDK-like call to the proxy.
-pub async fn proxy_call(proxy: &RunningProxy, action: &str, body: Value) -> (u16, reqwest::header::HeaderMap, String) {
+pub async fn proxy_call(
+    proxy: &RunningProxy,
+    action: &str,
+    body: Value,
+) -> (u16, reqwest::header::HeaderMap, String) {
     let resp = reqwest::Client::new()
         .post(format!("{}/api/secretsmanager", proxy.base_url()))
         .header("content-type", AMZ_JSON)
@@ -319,8 +389,15 @@ impl FakeUpstream {
             let behavior = behavior.clone();
             async move {
                 let (parts, body) = request.into_parts();
-                let body = axum::body::to_bytes(body, usize::MAX).await.unwrap().to_vec();
-                record.lock().unwrap().push(Seen { uri: parts.uri.to_string(), headers: parts.headers, body });
+                let body = axum::body::to_bytes(body, usize::MAX)
+                    .await
+                    .unwrap()
+                    .to_vec();
+                record.lock().unwrap().push(Seen {
+                    uri: parts.uri.to_string(),
+                    headers: parts.headers,
+                    body,
+                });
                 match behavior {
                     FakeBehavior::Ok => (
                         [
@@ -335,7 +412,10 @@ impl FakeUpstream {
                         .into_response(),
                     FakeBehavior::Reply(status, content_type, body) => (
                         axum::http::StatusCode::from_u16(status).unwrap(),
-                        [("content-type", content_type), ("x-amzn-requestid", "fake-request-id-2")],
+                        [
+                            ("content-type", content_type),
+                            ("x-amzn-requestid", "fake-request-id-2"),
+                        ],
                         body,
                     )
                         .into_response(),
@@ -380,15 +460,24 @@ pub async fn raw_http(addr: std::net::SocketAddr, request: &[u8]) -> (u16, Strin
     let _ = stream.read_to_end(&mut response).await;
     let text = String::from_utf8_lossy(&response).to_string();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     (status, head.to_ascii_lowercase(), body.to_string())
 }
 
 /// The `__type` in a (possibly chunk-framed) JSON error body.
 pub fn error_type_in(body: &str) -> String {
-    let start = body.find('{').unwrap_or_else(|| panic!("no JSON in {body:?}"));
+    let start = body
+        .find('{')
+        .unwrap_or_else(|| panic!("no JSON in {body:?}"));
     let end = body.rfind('}').unwrap() + 1;
-    parse(&body[start..end])["__type"].as_str().unwrap_or_default().to_string()
+    parse(&body[start..end])["__type"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// A temporary directory removed on drop.
@@ -398,7 +487,8 @@ impl TempDir {
     pub fn new(tag: &str) -> TempDir {
         static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("undelete-proxy-{tag}-{}-{n}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("undelete-proxy-{tag}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
