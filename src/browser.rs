@@ -13,32 +13,46 @@ pub fn now_ms() -> f64 {
 
 thread_local! {
     static DATE_FORMAT: OnceCell<Function> = const { OnceCell::new() };
+    static TIME_FORMAT: OnceCell<Function> = const { OnceCell::new() };
+}
+
+fn intl_format(cell: &OnceCell<Function>, options: &[(&str, &str)], ms: f64) -> String {
+    let format = cell.get_or_init(|| {
+        let object = Object::new();
+        for (key, value) in options {
+            let _ = Reflect::set(&object, &(*key).into(), &(*value).into());
+        }
+        Intl::DateTimeFormat::new(&Array::new(), &object).format()
+    });
+    format
+        .call1(&JsValue::NULL, &Date::new(&JsValue::from_f64(ms)))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
 
 /// A date and time in the user's locale and time zone, with the zone named ("Nov 30, 2026,
 /// 2:00 PM UTC"), because an operator may be reading it across time zones.
 pub fn format_date(ms: f64) -> String {
     DATE_FORMAT.with(|cell| {
-        let format = cell.get_or_init(|| {
-            let options = Object::new();
-            for (key, value) in [
+        intl_format(
+            cell,
+            &[
                 ("year", "numeric"),
                 ("month", "short"),
                 ("day", "numeric"),
                 ("hour", "numeric"),
                 ("minute", "2-digit"),
                 ("timeZoneName", "short"),
-            ] {
-                let _ = Reflect::set(&options, &key.into(), &value.into());
-            }
-            Intl::DateTimeFormat::new(&Array::new(), &options).format()
-        });
-        format
-            .call1(&JsValue::NULL, &Date::new(&JsValue::from_f64(ms)))
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default()
+            ],
+            ms,
+        )
     })
+}
+
+/// A time of day in the user's locale ("1:34 AM").
+pub fn format_time(ms: f64) -> String {
+    TIME_FORMAT.with(|cell| intl_format(cell, &[("timeStyle", "short")], ms))
 }
 
 /// The machine-readable form for `<time datetime>`.

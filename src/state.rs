@@ -25,6 +25,27 @@ pub enum ScanStatus {
     Failed(ApiError),
 }
 
+/// What the live region says, and how it looks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Announcement {
+    pub text: String,
+    pub tone: Tone,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tone {
+    #[default]
+    Info,
+    Success,
+    Failure,
+}
+
+impl Announcement {
+    fn new(tone: Tone, text: String) -> Self {
+        Announcement { text, tone }
+    }
+}
+
 /// A restore's outcome as the dialog shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RestoreFailure {
@@ -43,8 +64,8 @@ pub struct Dashboard {
     pub query: RwSignal<String>,
     pub sort: RwSignal<Sort>,
     pub visible: Memo<Vec<Arc<SecretRow>>>,
-    /// The text of the polite live region.
-    pub announcement: RwSignal<String>,
+    /// What the polite live region says.
+    pub announcement: RwSignal<Announcement>,
     pub config: RwSignal<Option<ProxyConfig>>,
     /// The secret whose dialog is open.
     pub dialog_for: RwSignal<Option<Arc<SecretRow>>>,
@@ -52,7 +73,14 @@ pub struct Dashboard {
     pub restore: Action<Arc<SecretRow>, ()>,
 }
 
+impl Default for Dashboard {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Dashboard {
+    /// Creates the state in the current reactive owner.
     pub fn new() -> Self {
         let listing = RwSignal::new(Listing::default());
         let now = RwSignal::new(browser::now_ms());
@@ -61,7 +89,7 @@ impl Dashboard {
         let visible = Memo::new(move |_| {
             listing.with(|l| visible_rows(l.rows(), &query.read(), sort.get(), now.get()))
         });
-        let announcement = RwSignal::new(String::new());
+        let announcement = RwSignal::new(Announcement::default());
         let dialog_for = RwSignal::new(None::<Arc<SecretRow>>);
         let restore_failure = RwSignal::new(None);
         let restore = Action::new_local(move |row: &Arc<SecretRow>| {
@@ -79,7 +107,10 @@ impl Dashboard {
                         listing.update(|l| {
                             l.mark_restored(&arn);
                         });
-                        announcement.set(format!("{name} restored."));
+                        announcement.set(Announcement::new(
+                            Tone::Success,
+                            format!("{name} restored."),
+                        ));
                         if dialog_for.get_untracked().is_some_and(|r| r.arn == row.arn) {
                             dialog_for.set(None);
                         }
@@ -89,7 +120,10 @@ impl Dashboard {
                     }
                     Err(error) => {
                         let words = error.plain_words(Operation::Restore { name: &row.name });
-                        announcement.set(format!("Restore of {} failed.", row.name));
+                        announcement.set(Announcement::new(
+                            Tone::Failure,
+                            format!("Restore of {} failed.", row.name),
+                        ));
                         restore_failure.set(Some(RestoreFailure {
                             arn: row.arn.clone(),
                             words,
@@ -169,9 +203,12 @@ impl Dashboard {
                     self.scan.set(ScanStatus::Done);
                     browser::mark("undelete:list-complete");
                     let found = self.listing.with_untracked(Listing::found);
-                    self.announcement.set(format!(
-                        "{} scheduled for deletion.",
-                        count_text(found, "secret", "secrets")
+                    self.announcement.set(Announcement::new(
+                        Tone::Info,
+                        format!(
+                            "{} scheduled for deletion.",
+                            count_text(found, "secret", "secrets")
+                        ),
                     ));
                     return;
                 }
@@ -183,16 +220,16 @@ impl Dashboard {
     pub fn progress_text(self) -> String {
         self.listing.with(|l| {
             format!(
-                "Scanned {} {}, {} scheduled for deletion…",
-                grouped(l.scanned()),
-                if l.scanned() == 1 { "secret" } else { "secrets" },
+                "Scanned {}, {} scheduled for deletion…",
+                count_text(l.scanned(), "secret", "secrets"),
                 grouped(l.found())
             )
         })
     }
 
     pub fn read_only(self) -> bool {
-        self.config.with(|c| c.as_ref().is_some_and(|c| c.read_only))
+        self.config
+            .with(|c| c.as_ref().is_some_and(|c| c.read_only))
     }
 
     pub fn open_dialog(self, row: Arc<SecretRow>) {

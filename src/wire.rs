@@ -207,7 +207,10 @@ mod tests {
             }]
         );
         assert_eq!(entry.created_date, None);
-        assert_eq!(entry.deleted_date.and_then(WireDate::millis), Some(1_523_477_145_729.0));
+        assert_eq!(
+            entry.deleted_date.and_then(WireDate::millis),
+            Some(1_523_477_145_729.0)
+        );
     }
 
     #[test]

@@ -147,11 +147,11 @@ impl ApiError {
 /// an AWS query/XML error (`<Code>`, `<Message>`), as moto sends for auth failures.
 fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
     let trimmed = body.trim_start();
-    if trimmed.starts_with('{') {
-        if let Ok(err) = serde_json::from_str::<JsonError>(trimmed) {
-            let code = err.kind.or(err.code).map(|c| short_code(&c).to_string());
-            return (code, err.message.filter(|m| !m.is_empty()));
-        }
+    if trimmed.starts_with('{')
+        && let Ok(err) = serde_json::from_str::<JsonError>(trimmed)
+    {
+        let code = err.kind.or(err.code).map(|c| short_code(&c).to_string());
+        return (code, err.message.filter(|m| !m.is_empty()));
     }
     if trimmed.starts_with('<') {
         let code = xml_text(trimmed, "Code");
@@ -193,15 +193,24 @@ fn fallback_message(status: u16, body: &str) -> String {
 
 fn classify(status: u16, code: &str) -> ErrorKind {
     match code {
-        "ThrottlingException" | "Throttling" | "TooManyRequestsException"
-        | "RequestLimitExceeded" | "RequestThrottled" | "SlowDown" => ErrorKind::Throttled,
+        "ThrottlingException"
+        | "Throttling"
+        | "TooManyRequestsException"
+        | "RequestLimitExceeded"
+        | "RequestThrottled"
+        | "SlowDown" => ErrorKind::Throttled,
         "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" => {
             ErrorKind::AccessDenied
         }
         "ResourceNotFoundException" => ErrorKind::NotFound,
-        "SignatureDoesNotMatch" | "InvalidClientTokenId" | "UnrecognizedClientException"
-        | "ExpiredTokenException" | "ExpiredToken" | "IncompleteSignature"
-        | "MissingAuthenticationToken" | "InvalidSignatureException" => ErrorKind::BadCredentials,
+        "SignatureDoesNotMatch"
+        | "InvalidClientTokenId"
+        | "UnrecognizedClientException"
+        | "ExpiredTokenException"
+        | "ExpiredToken"
+        | "IncompleteSignature"
+        | "MissingAuthenticationToken"
+        | "InvalidSignatureException" => ErrorKind::BadCredentials,
         "InvalidRequestException" | "InvalidParameterException" | "ValidationException" => {
             ErrorKind::InvalidRequest
         }
@@ -230,14 +239,20 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::NotFound);
         assert_eq!(e.code, "ResourceNotFoundException");
         let words = e.plain_words(RESTORE);
-        assert!(words.contains("already purged or restored elsewhere"), "{words}");
+        assert!(
+            words.contains("already purged or restored elsewhere"),
+            "{words}"
+        );
         assert!(words.contains("prod/db"));
 
         let e = ApiError::from_response(
             400,
             r#"{"__type":"com.amazonaws.secretsmanager#ThrottlingException:http://internal","message":"Rate exceeded"}"#,
         );
-        assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Throttled, "ThrottlingException"));
+        assert_eq!(
+            (e.kind, e.code.as_str()),
+            (ErrorKind::Throttled, "ThrottlingException")
+        );
         assert!(e.is_transient(RESTORE));
         assert!(e.is_transient(Operation::List));
     }
@@ -248,8 +263,14 @@ mod tests {
             400,
             r#"{"__type":"AccessDeniedException","message":"User is not authorized"}"#,
         );
-        assert!(e.plain_words(RESTORE).contains("secretsmanager:RestoreSecret"));
-        assert!(e.plain_words(Operation::List).contains("secretsmanager:ListSecrets"));
+        assert!(
+            e.plain_words(RESTORE)
+                .contains("secretsmanager:RestoreSecret")
+        );
+        assert!(
+            e.plain_words(Operation::List)
+                .contains("secretsmanager:ListSecrets")
+        );
     }
 
     #[test]
@@ -261,7 +282,10 @@ mod tests {
         assert!(e.plain_words(Operation::List).contains("credentials"));
 
         let body = "<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/x is not authorized to perform: secretsmanager:ListSecrets</Message></Error></ErrorResponse>";
-        assert_eq!(ApiError::from_response(403, body).kind, ErrorKind::AccessDenied);
+        assert_eq!(
+            ApiError::from_response(403, body).kind,
+            ErrorKind::AccessDenied
+        );
     }
 
     #[test]
@@ -273,9 +297,15 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Other);
         assert!(e.plain_words(RESTORE).contains("The proxy runs read-only"));
 
-        let e = ApiError::from_response(502, r#"{"__type":"UpstreamUnreachable","message":"connection refused"}"#);
+        let e = ApiError::from_response(
+            502,
+            r#"{"__type":"UpstreamUnreachable","message":"connection refused"}"#,
+        );
         assert_eq!(e.kind, ErrorKind::UpstreamUnreachable);
-        let e = ApiError::from_response(504, r#"{"__type":"UpstreamTimeout","message":"no answer in 15 s"}"#);
+        let e = ApiError::from_response(
+            504,
+            r#"{"__type":"UpstreamTimeout","message":"no answer in 15 s"}"#,
+        );
         assert_eq!(e.kind, ErrorKind::UpstreamTimeout);
         assert!(!e.is_transient(Operation::List));
     }
@@ -298,7 +328,10 @@ mod tests {
     #[test]
     fn network_and_malformed() {
         let e = ApiError::network("connection refused");
-        assert!(e.plain_words(Operation::List).starts_with("Could not reach the proxy"));
+        assert!(
+            e.plain_words(Operation::List)
+                .starts_with("Could not reach the proxy")
+        );
         assert!(!e.is_transient(Operation::List));
         let e = ApiError::malformed(200, "expected a JSON object");
         assert!(e.plain_words(Operation::List).contains("could not be read"));

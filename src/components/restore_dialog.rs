@@ -2,6 +2,7 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 
 use crate::browser;
+use crate::model::deadline::Deadline;
 use crate::state::Dashboard;
 
 /// The confirmation before RestoreSecret: a native modal `<dialog>` (focus trapped, Escape
@@ -70,6 +71,18 @@ pub fn RestoreDialog() -> impl IntoView {
             .dialog_for
             .with(|r| r.as_ref().map(|r| r.arn.clone()).unwrap_or_default())
     };
+    // When it would be gone for good, so the urgency is in front of the person deciding.
+    let deadline_text = move || {
+        let date = dashboard
+            .dialog_for
+            .with(|r| r.as_ref().and_then(|r| r.deleted_date));
+        let deadline = Deadline::from_deleted_date(date, dashboard.now.get());
+        let when = deadline
+            .shown_date()
+            .map(|ms| format!("{} {}. ", deadline.date_label(), browser::format_date(ms)))
+            .unwrap_or_default();
+        format!("{when}{}.", deadline.time_left_text(dashboard.now.get()))
+    };
     let failure = move || {
         let open_arn = arn();
         dashboard
@@ -97,6 +110,7 @@ pub fn RestoreDialog() -> impl IntoView {
                         "This restores " <strong>{name}</strong>
                         ": the scheduled deletion is cancelled, the secret becomes usable again and keeps its value, versions and tags."
                     </p>
+                    <p class="dialog-deadline">{deadline_text}</p>
                     <p class="arn">"ARN: " <code>{arn}</code></p>
                 </div>
                 {move || failure().map(|words| view! {

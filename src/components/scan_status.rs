@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
 use crate::api::error::Operation;
-use crate::model::format::{count_text, grouped};
+use crate::browser;
+use crate::model::format::count_text;
 use crate::state::{Dashboard, ScanStatus};
 
 /// Progress while pages arrive, the count when done, or the error with Retry.
@@ -17,15 +18,14 @@ pub fn ScanStatusBar() -> impl IntoView {
         }
         .into_any(),
         ScanStatus::Done => {
-            let (found, scanned) = dashboard.listing.with(|l| (l.found(), l.scanned()));
+            let scanned = dashboard.listing.with(|l| l.scanned());
+            let at = browser::format_time(browser::now_ms());
             view! {
-                <div class="scan-status done">
-                    <span class="count">
-                        {count_text(found, "secret", "secrets")} " scheduled for deletion"
-                    </span>
-                    <span class="muted">
-                        {format!(" (scanned {} in all)", grouped(scanned))}
-                    </span>
+                <div class="scan-status done muted">
+                    {format!(
+                        "Complete: scanned {} in this region, last refreshed at {at}.",
+                        count_text(scanned, "secret", "secrets"),
+                    )}
                 </div>
             }
             .into_any()

@@ -14,8 +14,7 @@ pub fn SecretsTable() -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
     let has_rows = move || dashboard.listing.with(|l| !l.rows().is_empty());
     let scan_done = move || dashboard.scan.with(|s| *s == ScanStatus::Done);
-    let nothing_matches =
-        move || has_rows() && dashboard.visible.with(Vec::is_empty);
+    let nothing_matches = move || has_rows() && dashboard.visible.with(Vec::is_empty);
 
     view! {
         <Show when=move || !has_rows() && scan_done()>
@@ -27,19 +26,8 @@ pub fn SecretsTable() -> impl IntoView {
         <Show when=has_rows>
             <div class="table-wrap">
                 <table class="secrets">
-                    <caption>
-                        "Secrets scheduled for deletion"
-                        <span class="visually-hidden">
-                            {move || {
-                                let sort = dashboard.sort.get();
-                                format!(
-                                    ", sorted by {} {}",
-                                    column_title(sort.column),
-                                    sort.aria_sort(sort.column),
-                                )
-                            }}
-                        </span>
-                    </caption>
+                    // The sort order is conveyed by `aria-sort` on the headers.
+                    <caption>"Secrets scheduled for deletion"</caption>
                     <thead>
                         <tr>
                             <SortHeader column=SortColumn::Name />

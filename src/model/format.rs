@@ -27,7 +27,11 @@ pub fn duration_text(ms: f64) -> String {
             plural(m, "minute", "minutes")
         ),
         (d, 0, _) => plural(d, "day", "days"),
-        (d, h, _) => format!("{} {}", plural(d, "day", "days"), plural(h, "hour", "hours")),
+        (d, h, _) => format!(
+            "{} {}",
+            plural(d, "day", "days"),
+            plural(h, "hour", "hours")
+        ),
     }
 }
 
@@ -36,9 +40,13 @@ pub fn days_text(ms: f64) -> String {
     plural((ms.max(0.0) / DAY_MS).floor() as u64, "day", "days")
 }
 
-/// "1 secret" / "12 secrets".
+/// "1 secret" / "1,200 secrets".
 pub fn count_text(n: usize, one: &str, many: &str) -> String {
-    plural(n as u64, one, many)
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", grouped(n))
+    }
 }
 
 /// Groups digits in threes ("1,200"); the UI uses this for counts so figures read the same in
@@ -47,7 +55,7 @@ pub fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -66,7 +74,10 @@ mod tests {
         assert_eq!(duration_text(2.0 * HOUR_MS), "2 hours");
         assert_eq!(duration_text(HOUR_MS + MINUTE_MS), "1 hour 1 minute");
         assert_eq!(duration_text(DAY_MS + 5.0 * MINUTE_MS), "1 day");
-        assert_eq!(duration_text(29.0 * DAY_MS + 23.0 * HOUR_MS), "29 days 23 hours");
+        assert_eq!(
+            duration_text(29.0 * DAY_MS + 23.0 * HOUR_MS),
+            "29 days 23 hours"
+        );
     }
 
     #[test]
@@ -75,6 +86,7 @@ mod tests {
         assert_eq!(days_text(DAY_MS * 1.9), "1 day");
         assert_eq!(count_text(1, "secret", "secrets"), "1 secret");
         assert_eq!(count_text(0, "secret", "secrets"), "0 secrets");
+        assert_eq!(count_text(1_200, "secret", "secrets"), "1,200 secrets");
     }
 
     #[test]

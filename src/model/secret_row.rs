@@ -23,7 +23,10 @@ impl SecretRow {
     pub fn from_entry(entry: SecretListEntry) -> Option<SecretRow> {
         let deleted = entry.deleted_date?;
         let name = entry.name.filter(|n| !n.is_empty());
-        let arn = entry.arn.filter(|a| !a.is_empty()).or_else(|| name.clone())?;
+        let arn = entry
+            .arn
+            .filter(|a| !a.is_empty())
+            .or_else(|| name.clone())?;
         let name = name.unwrap_or_else(|| arn.clone());
         let description = entry.description.unwrap_or_default();
         let tags: Vec<(String, String)> = entry
@@ -76,7 +79,9 @@ mod tests {
 
     fn entry(name: &str, deleted: Option<WireDate>) -> SecretListEntry {
         SecretListEntry {
-            arn: Some(format!("arn:aws:secretsmanager:us-east-1:1:secret:{name}-AbCdEf")),
+            arn: Some(format!(
+                "arn:aws:secretsmanager:us-east-1:1:secret:{name}-AbCdEf"
+            )),
             name: Some(name.into()),
             deleted_date: deleted,
             ..Default::default()
@@ -137,6 +142,10 @@ mod tests {
         let b = SecretRow::from_entry(entry("b", Some(WireDate::Unreadable))).unwrap();
         assert_eq!(a.dom_id(), a.clone().dom_id());
         assert_ne!(a.dom_id(), b.dom_id());
-        assert!(a.dom_id().chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        assert!(
+            a.dom_id()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        );
     }
 }

@@ -148,9 +148,17 @@ mod tests {
     fn sample() -> Vec<Arc<SecretRow>> {
         vec![
             // Purge in 20 days (moto / DescribeSecret reading).
-            row("prod/api", Some(NOW + 20.0 * DAY_MS), Some(NOW - 3.0 * DAY_MS)),
+            row(
+                "prod/api",
+                Some(NOW + 20.0 * DAY_MS),
+                Some(NOW - 3.0 * DAY_MS),
+            ),
             // Deleted 5 days ago (AWS ListSecrets reading): may go in 2 days.
-            row("prod/db", Some(NOW - 5.0 * DAY_MS), Some(NOW - 1.0 * DAY_MS)),
+            row(
+                "prod/db",
+                Some(NOW - 5.0 * DAY_MS),
+                Some(NOW - 1.0 * DAY_MS),
+            ),
             row("Staging/cache", Some(NOW + 8.0 * DAY_MS), None),
             row("broken", None, Some(NOW - 10.0 * DAY_MS)),
         ]
