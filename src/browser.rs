@@ -83,16 +83,23 @@ pub fn mark(name: &str) {
     }
 }
 
-/// Moves keyboard focus to the element with `id`, if it is on the page. Returns whether it did.
+/// Moves keyboard focus to the element with `id`. Returns whether focus is really there now
+/// (`focus()` fails silently on an element that is inert or hidden).
 pub fn focus_by_id(id: &str) -> bool {
-    let element = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    match element {
-        Some(el) => el.focus().is_ok(),
-        None => false,
-    }
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let Some(element) = document
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return false;
+    };
+    let _ = element.focus();
+    let element: &web_sys::Element = &element;
+    document
+        .active_element()
+        .is_some_and(|active| active == *element)
 }
 
 /// `content` of `<meta name="...">` in the page, if present.

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -69,6 +70,9 @@ pub struct Dashboard {
     pub config: RwSignal<Option<ProxyConfig>>,
     /// The secret whose dialog is open.
     pub dialog_for: RwSignal<Option<Arc<SecretRow>>>,
+    /// The confirmation `<dialog>`. Opened and closed right here, not from an effect: while a
+    /// modal is open the page behind it is inert and cannot take focus.
+    pub dialog: NodeRef<Dialog>,
     pub restore_failure: RwSignal<Option<RestoreFailure>>,
     pub restore: Action<Arc<SecretRow>, ()>,
 }
@@ -91,6 +95,7 @@ impl Dashboard {
         });
         let announcement = RwSignal::new(Announcement::default());
         let dialog_for = RwSignal::new(None::<Arc<SecretRow>>);
+        let dialog = NodeRef::<Dialog>::new();
         let restore_failure = RwSignal::new(None);
         let restore = Action::new_local(move |row: &Arc<SecretRow>| {
             let row = row.clone();
@@ -112,7 +117,11 @@ impl Dashboard {
                             format!("{name} restored."),
                         ));
                         if dialog_for.get_untracked().is_some_and(|r| r.arn == row.arn) {
+                            // Cleared first, so the `close` handler knows focus is ours to place.
                             dialog_for.set(None);
+                            if let Some(dialog) = dialog.get_untracked() {
+                                dialog.close();
+                            }
                         }
                         if !next_focus.as_deref().is_some_and(browser::focus_by_id) {
                             browser::focus_by_id("search");
@@ -143,6 +152,7 @@ impl Dashboard {
             announcement,
             config: RwSignal::new(None),
             dialog_for,
+            dialog,
             restore_failure,
             restore,
         }
@@ -235,6 +245,12 @@ impl Dashboard {
     pub fn open_dialog(self, row: Arc<SecretRow>) {
         self.restore_failure.set(None);
         self.dialog_for.set(Some(row));
+        if let Some(dialog) = self.dialog.get_untracked()
+            && !dialog.open()
+        {
+            // Focuses the dialog's `autofocus` button: the safe choice.
+            let _ = dialog.show_modal();
+        }
     }
 }
 

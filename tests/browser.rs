@@ -24,12 +24,16 @@ fn dates_are_formatted_in_the_locale_with_a_time_zone() {
     let text = browser::format_date(1_796_047_200_000.0);
     assert!(text.contains("2026"), "{text}");
     assert!(text.chars().any(|c| c.is_alphabetic()), "{text}");
-    assert_eq!(browser::iso_date(1_796_047_200_000.0), "2026-11-30T14:00:00.000Z");
+    assert_eq!(
+        browser::iso_date(1_796_047_200_000.0),
+        "2026-11-30T14:00:00.000Z"
+    );
 }
 
 #[wasm_bindgen_test]
 fn meta_content_is_read_from_the_page() {
-    let meta: web_sys::HtmlMetaElement = document().create_element("meta").unwrap().unchecked_into();
+    let meta: web_sys::HtmlMetaElement =
+        document().create_element("meta").unwrap().unchecked_into();
     meta.set_name("undelete-test-meta");
     meta.set_content("https://proxy.example");
     document().head().unwrap().append_child(&meta).unwrap();
@@ -49,7 +53,9 @@ async fn sleep_waits() {
 
 fn entry(name: &str, deleted: f64) -> SecretListEntry {
     SecretListEntry {
-        arn: Some(format!("arn:aws:secretsmanager:us-east-1:1:secret:{name}-AbCdEf")),
+        arn: Some(format!(
+            "arn:aws:secretsmanager:us-east-1:1:secret:{name}-AbCdEf"
+        )),
         name: Some(name.into()),
         deleted_date: Some(WireDate::EpochMillis(deleted)),
         ..Default::default()
@@ -57,7 +63,9 @@ fn entry(name: &str, deleted: f64) -> SecretListEntry {
 }
 
 fn names_in_table(root: &web_sys::Element) -> Vec<String> {
-    let cells = root.query_selector_all("tbody th[scope=row] .secret-name").unwrap();
+    let cells = root
+        .query_selector_all("tbody th[scope=row] .secret-name")
+        .unwrap();
     (0..cells.length())
         .map(|i| cells.item(i).unwrap().text_content().unwrap())
         .collect()
@@ -83,29 +91,45 @@ async fn table_is_accessible_and_sorts_by_urgency() {
         dashboard.scan.set(ScanStatus::Done);
         dashboard
     });
-    let _handle = leptos::mount::mount_to(
-        root.clone().unchecked_into(),
-        move || {
-            provide_context(dashboard);
-            view! { <SecretsTable /> }
-        },
-    );
+    let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+        provide_context(dashboard);
+        view! { <SecretsTable /> }
+    });
     browser::sleep_ms(20.0).await;
 
     let caption = root.query_selector("table caption").unwrap().unwrap();
-    assert!(caption.text_content().unwrap().starts_with("Secrets scheduled for deletion"));
-    assert_eq!(root.query_selector_all("thead th[scope=col]").unwrap().length(), 7);
+    assert!(
+        caption
+            .text_content()
+            .unwrap()
+            .starts_with("Secrets scheduled for deletion")
+    );
+    assert_eq!(
+        root.query_selector_all("thead th[scope=col]")
+            .unwrap()
+            .length(),
+        7
+    );
     assert_eq!(names_in_table(&root), ["prod/db", "later/api"]);
 
-    let button = root.query_selector("tbody tr button.restore").unwrap().unwrap();
-    assert_eq!(button.get_attribute("aria-label").unwrap(), "Cancel deletion for prod/db");
+    let button = root
+        .query_selector("tbody tr button.restore")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        button.get_attribute("aria-label").unwrap(),
+        "Cancel deletion for prod/db"
+    );
 
     // Clicking "Time left" flips the order and aria-sort.
     let headers = root.query_selector_all("thead th").unwrap();
     let time_left: web_sys::Element = headers.item(3).unwrap().unchecked_into();
     assert_eq!(time_left.get_attribute("aria-sort").unwrap(), "ascending");
-    let sort_button: web_sys::HtmlElement =
-        time_left.query_selector("button").unwrap().unwrap().unchecked_into();
+    let sort_button: web_sys::HtmlElement = time_left
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     sort_button.click();
     browser::sleep_ms(20.0).await;
     assert_eq!(time_left.get_attribute("aria-sort").unwrap(), "descending");

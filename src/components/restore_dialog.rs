@@ -1,4 +1,3 @@
-use leptos::html::Dialog;
 use leptos::prelude::*;
 
 use crate::browser;
@@ -10,22 +9,8 @@ use crate::state::Dashboard;
 #[component]
 pub fn RestoreDialog() -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
-    let dialog_ref = NodeRef::<Dialog>::new();
+    let dialog_ref = dashboard.dialog;
     let pending = dashboard.restore.pending();
-
-    // Open and close the native dialog as the state says.
-    Effect::new(move |_| {
-        let Some(dialog) = dialog_ref.get() else {
-            return;
-        };
-        match (dashboard.dialog_for.get().is_some(), dialog.open()) {
-            (true, false) => {
-                let _ = dialog.show_modal();
-            }
-            (false, true) => dialog.close(),
-            _ => {}
-        }
-    });
 
     // Escape, Cancel or the backdrop closed it: put focus back on the row's button.
     // (After a successful restore the state is cleared first and focus goes to the next row.)
