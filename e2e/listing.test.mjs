@@ -65,6 +65,8 @@ describe('listing', () => {
     assert.ok(marks.includes('undelete:first-row'), `performance mark undelete:first-row in ${marks}`);
     assert.ok(marks.includes('undelete:list-complete'), `performance mark undelete:list-complete in ${marks}`);
 
+    assert.equal(await page.getByRole('status').count(), 1, 'one live region with role status');
+
     await screenshot(page, 'dashboard');
     assert.deepEqual(problems, [], 'no console errors or failed requests');
     await context.close();

@@ -1,8 +1,9 @@
-// The proxy going away and coming back; an account with nothing scheduled for deletion.
+// The proxy going away and coming back; an account with one, then no secret scheduled for deletion.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  eventually, launchBrowser, openPage, rowNames, startStack, waitForListing,
+  cancelButton, dialogFor, eventually, focusedLabel, isFocused, launchBrowser, openPage, rowNames,
+  startStack, waitForListing,
 } from './harness.mjs';
 
 describe('proxy stopped and restarted', () => {
@@ -55,6 +56,34 @@ describe('empty account', () => {
     await page.goto('/');
     await page.getByText('No secrets are scheduled for deletion').first().waitFor();
     await eventually(async () => assert.deepEqual(await rowNames(page), []));
+    assert.deepEqual(problems, [], 'no console errors or failed requests');
+    await context.close();
+  });
+});
+
+describe('account with a single secret scheduled for deletion', () => {
+  let stack, browser;
+  before(async () => {
+    stack = await startStack({ live: 5, scheduled: 1 });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  test('restoring the only row leaves the empty state and focus on the search box', async () => {
+    const { page, problems, context } = await openPage(browser, stack);
+    await page.goto('/');
+    await waitForListing(page, 1);
+    const [name] = await rowNames(page);
+    await cancelButton(page, name).click();
+    await dialogFor(page, name).getByRole('button', { name: 'Confirm restore', exact: true }).click();
+    await dialogFor(page, name).waitFor({ state: 'hidden' });
+    await page.getByText('No secrets are scheduled for deletion').first().waitFor();
+    await eventually(async () => assert.ok(await isFocused(page.getByRole('searchbox', { name: 'Search secrets' })),
+      `focus on the search box (focus: ${await focusedLabel(page)})`));
+    assert.deepEqual(await stack.admin('scheduled'), []);
     assert.deepEqual(problems, [], 'no console errors or failed requests');
     await context.close();
   });
