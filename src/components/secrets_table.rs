@@ -123,7 +123,7 @@ fn SecretRowView(row: Arc<SecretRow>) -> impl IntoView {
             </th>
             <td class="description">
                 {if row.description.is_empty() {
-                    view! { <span class="muted">"None"</span> }.into_any()
+                    view! { <span class="muted">"No description"</span> }.into_any()
                 } else {
                     view! { <span>{row.description.clone()}</span> }.into_any()
                 }}
@@ -145,7 +145,7 @@ fn SecretRowView(row: Arc<SecretRow>) -> impl IntoView {
             </td>
             <td class="tags">
                 {if row.tags.is_empty() {
-                    view! { <span class="muted">"None"</span> }.into_any()
+                    view! { <span class="muted">"No tags"</span> }.into_any()
                 } else {
                     view! {
                         <ul class="tag-list">
