@@ -194,6 +194,10 @@ pub fn validate_request(
 ) -> Result<ValidRequest, Refusal> {
     check_method(method)?;
     check_content_type(headers.get(header::CONTENT_TYPE))?;
+    // Two targets are ambiguous: refuse rather than guess which one the client meant.
+    if headers.get_all("x-amz-target").iter().count() > 1 {
+        return Err(Refusal::InvalidTarget);
+    }
     let action = parse_target(headers.get("x-amz-target"))?;
     let action = check_action(action, policy.read_only)?;
     let body = check_body(body)?;
@@ -577,6 +581,19 @@ mod tests {
         fits.extend_from_slice(b"\"}");
         assert_eq!(fits.len(), MAX_BODY_BYTES);
         assert!(check_body(&fits).is_ok());
+    }
+
+    #[test]
+    fn two_targets_are_refused_as_ambiguous() {
+        let mut headers = good_headers("secretsmanager.ListSecrets");
+        headers.append(
+            "x-amz-target",
+            HeaderValue::from_static("secretsmanager.GetSecretValue"),
+        );
+        let refusal =
+            validate_request(&Method::POST, &headers, b"{}", &Policy::default()).unwrap_err();
+        assert_eq!(refusal, Refusal::InvalidTarget);
+        assert_eq!(refusal.status(), StatusCode::BAD_REQUEST);
     }
 
     #[test]
