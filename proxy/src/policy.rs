@@ -593,7 +593,7 @@ mod tests {
         let refusal =
             validate_request(&Method::POST, &headers, b"{}", &Policy::default()).unwrap_err();
         assert_eq!(refusal, Refusal::InvalidTarget);
-        assert_eq!(refusal.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(refusal.status(), axum::http::StatusCode::BAD_REQUEST);
     }
 
     #[test]
