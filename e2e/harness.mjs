@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const execFileP = promisify(execFile);
@@ -257,4 +258,22 @@ export async function isFocused(locator) {
 /** The seeded scheduled secrets, most urgent first (the UI's default order). */
 export function scheduledByUrgency(state) {
   return [...state.scheduled].sort((a, b) => a.deletedDate - b.deletedDate).map((s) => s.name);
+}
+
+/**
+ * Registers hooks on the enclosing `describe`: before its tests, a seeded stack (moto + proxy,
+ * see startStack) and a browser; after them, both are stopped. Tests read `env.stack` and
+ * `env.browser`.
+ */
+export function useStack(options) {
+  const env = {};
+  before(async () => {
+    env.stack = await startStack(options);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.stack?.close();
+  });
+  return env;
 }

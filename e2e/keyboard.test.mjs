@@ -1,26 +1,19 @@
 // Keyboard only: Tab to a row's button, Enter, Tab within the dialog, confirm with Enter.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  cancelButton, dialogFor, eventually, focusedLabel, isFocused, launchBrowser, openPage, rowNames,
-  startStack, waitForListing,
+  cancelButton, dialogFor, eventually, focusedLabel, isFocused, openPage, rowNames,
+  waitForListing,
+  useStack,
 } from './harness.mjs';
 
 describe('keyboard', () => {
-  let stack, browser;
-  before(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = useStack();
 
   test('restore a secret with the keyboard alone', async () => {
-    const { page, problems, context } = await openPage(browser, stack);
+    const { page, problems, context } = await openPage(env.browser, env.stack);
     await page.goto('/');
-    await waitForListing(page, stack.state.scheduled.length);
+    await waitForListing(page, env.stack.state.scheduled.length);
     const order = await rowNames(page);
     const [name, next] = order; // the first row (most urgent) and the one after it
 
@@ -59,9 +52,9 @@ describe('keyboard', () => {
     });
     await eventually(async () => assert.ok(await isFocused(cancelButton(page, next)),
       `focus moved to "Cancel deletion for ${next}" (focus: ${await focusedLabel(page)})`));
-    const d = await stack.admin('describe', name);
+    const d = await env.stack.admin('describe', name);
     assert.equal(d.deletedDate, null, 'restored in moto');
-    assert.deepEqual(await stack.admin('scheduled'), order.filter((n) => n !== name).sort());
+    assert.deepEqual(await env.stack.admin('scheduled'), order.filter((n) => n !== name).sort());
 
     // And the keyboard way out: Enter on the next row's button, Escape, focus comes back.
     await page.keyboard.press('Enter');
@@ -69,7 +62,7 @@ describe('keyboard', () => {
     await page.keyboard.press('Escape');
     await dialogFor(page, next).waitFor({ state: 'hidden' });
     await eventually(async () => assert.ok(await isFocused(cancelButton(page, next)), `focus back (focus: ${await focusedLabel(page)})`));
-    assert.notEqual((await stack.admin('describe', next)).deletedDate, null, 'Escape restored nothing');
+    assert.notEqual((await env.stack.admin('describe', next)).deletedDate, null, 'Escape restored nothing');
 
     assert.deepEqual(problems, [], 'no console errors or failed requests');
     await context.close();

@@ -1,26 +1,19 @@
 // Listing, paging, search and sorting against a seeded moto account (IAM auth on).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  cancelButton, eventually, launchBrowser, openPage, rowNames, scheduledByUrgency, screenshot,
-  startStack, table, waitForListing,
+  cancelButton, eventually, openPage, rowNames, scheduledByUrgency, screenshot,
+  table, waitForListing,
+  useStack,
 } from './harness.mjs';
 
 describe('listing', () => {
-  let stack, browser;
-  before(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = useStack();
 
   test('lists exactly the secrets scheduled for deletion, across every ListSecrets page', async () => {
-    const { state } = stack;
+    const { state } = env.stack;
     assert.ok(state.total > 100, 'the seed must exceed one ListSecrets page');
-    const { page, problems, context } = await openPage(browser, stack);
+    const { page, problems, context } = await openPage(env.browser, env.stack);
     const listCalls = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/api/secretsmanager') && r.headers()['x-amz-target'] === 'secretsmanager.ListSecrets') {
@@ -73,9 +66,9 @@ describe('listing', () => {
   });
 
   test('default order is time left ascending; the sort buttons toggle', async () => {
-    const { page, problems, context } = await openPage(browser, stack);
+    const { page, problems, context } = await openPage(env.browser, env.stack);
     await page.goto('/');
-    const urgent = scheduledByUrgency(stack.state);
+    const urgent = scheduledByUrgency(env.stack.state);
     await waitForListing(page, urgent.length);
 
     const th = (name) => table(page).getByRole('columnheader', { name: new RegExp(`^${name}`) });
@@ -119,9 +112,9 @@ describe('listing', () => {
   });
 
   test('search narrows the rows by name, description and tags', async () => {
-    const { page, problems, context } = await openPage(browser, stack);
+    const { page, problems, context } = await openPage(env.browser, env.stack);
     await page.goto('/');
-    const total = stack.state.scheduled.length;
+    const total = env.stack.state.scheduled.length;
     await waitForListing(page, total);
     const search = page.getByRole('searchbox', { name: 'Search secrets' });
     const showing = (n) => page.getByText(`Showing ${n} of ${total}`);
@@ -146,18 +139,18 @@ describe('listing', () => {
   });
 
   test('Refresh lists again', async () => {
-    const { page, problems, context } = await openPage(browser, stack);
+    const { page, problems, context } = await openPage(env.browser, env.stack);
     await page.goto('/');
-    const names = stack.state.scheduled.map((s) => s.name);
+    const names = env.stack.state.scheduled.map((s) => s.name);
     await waitForListing(page, names.length);
     // Restored behind the UI's back: gone after Refresh.
-    await stack.admin('restore', 'staging/smtp@relay');
+    await env.stack.admin('restore', 'staging/smtp@relay');
     try {
       await page.getByRole('button', { name: 'Refresh', exact: true }).click();
       await waitForListing(page, names.length - 1);
       assert.ok(!(await rowNames(page)).includes('staging/smtp@relay'));
     } finally {
-      await stack.admin('schedule', 'staging/smtp@relay', 26);
+      await env.stack.admin('schedule', 'staging/smtp@relay', 26);
     }
     assert.deepEqual(problems, [], 'no console errors or failed requests');
     await context.close();

@@ -1,29 +1,22 @@
 // The proxy going away and coming back; an account with one, then no secret scheduled for deletion.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  cancelButton, dialogFor, eventually, focusedLabel, isFocused, launchBrowser, openPage, rowNames,
-  startStack, waitForListing,
+  cancelButton, dialogFor, eventually, focusedLabel, isFocused, openPage, rowNames,
+  waitForListing,
+  useStack,
 } from './harness.mjs';
 
 describe('proxy stopped and restarted', () => {
-  let stack, browser;
-  before(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = useStack();
 
   test('listing error shows a banner with Retry; rows stay; Retry works once the proxy is back', async () => {
-    const { page, context } = await openPage(browser, stack);
+    const { page, context } = await openPage(env.browser, env.stack);
     await page.goto('/');
-    const n = stack.state.scheduled.length;
+    const n = env.stack.state.scheduled.length;
     await waitForListing(page, n);
 
-    await stack.stopProxy();
+    await env.stack.stopProxy();
     await page.getByRole('button', { name: 'Refresh', exact: true }).click();
     const alert = page.getByRole('alert').filter({ has: page.getByRole('button', { name: 'Retry' }) });
     await alert.waitFor();
@@ -31,28 +24,20 @@ describe('proxy stopped and restarted', () => {
     assert.match(reason, /proxy|reach|network|connect/i, `the banner gives the reason: "${reason}"`);
     assert.equal((await rowNames(page)).length, n, 'rows already loaded stay visible');
 
-    await stack.startProxy();
+    await env.stack.startProxy();
     await alert.getByRole('button', { name: 'Retry' }).click();
     await alert.waitFor({ state: 'hidden' });
     await waitForListing(page, n);
-    assert.deepEqual([...(await rowNames(page))].sort(), stack.state.scheduled.map((s) => s.name).sort());
+    assert.deepEqual([...(await rowNames(page))].sort(), env.stack.state.scheduled.map((s) => s.name).sort());
     await context.close();
   });
 });
 
 describe('empty account', () => {
-  let stack, browser;
-  before(async () => {
-    stack = await startStack({ live: 20, scheduled: 0 });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = useStack({ live: 20, scheduled: 0 });
 
   test('says that no secrets are scheduled for deletion', async () => {
-    const { page, problems, context } = await openPage(browser, stack);
+    const { page, problems, context } = await openPage(env.browser, env.stack);
     await page.goto('/');
     await page.getByText('No secrets are scheduled for deletion').first().waitFor();
     await eventually(async () => assert.deepEqual(await rowNames(page), []));
@@ -62,18 +47,10 @@ describe('empty account', () => {
 });
 
 describe('account with a single secret scheduled for deletion', () => {
-  let stack, browser;
-  before(async () => {
-    stack = await startStack({ live: 5, scheduled: 1 });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = useStack({ live: 5, scheduled: 1 });
 
   test('restoring the only row leaves the empty state and focus on the search box', async () => {
-    const { page, problems, context } = await openPage(browser, stack);
+    const { page, problems, context } = await openPage(env.browser, env.stack);
     await page.goto('/');
     await waitForListing(page, 1);
     const [name] = await rowNames(page);
@@ -83,7 +60,7 @@ describe('account with a single secret scheduled for deletion', () => {
     await page.getByText('No secrets are scheduled for deletion').first().waitFor();
     await eventually(async () => assert.ok(await isFocused(page.getByRole('searchbox', { name: 'Search secrets' })),
       `focus on the search box (focus: ${await focusedLabel(page)})`));
-    assert.deepEqual(await stack.admin('scheduled'), []);
+    assert.deepEqual(await env.stack.admin('scheduled'), []);
     assert.deepEqual(problems, [], 'no console errors or failed requests');
     await context.close();
   });

@@ -1,34 +1,27 @@
 // The confirmation dialog and RestoreSecret, checked against moto's state.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  cancelButton, dialogFor, eventually, focusedLabel, isFocused, launchBrowser, openPage, rowNames,
-  screenshot, startStack, waitForListing,
+  cancelButton, dialogFor, eventually, focusedLabel, isFocused, openPage, rowNames,
+  screenshot, waitForListing,
+  useStack,
 } from './harness.mjs';
 
 describe('restore', () => {
-  let stack, browser;
-  before(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = useStack();
 
   async function loaded() {
-    const opened = await openPage(browser, stack);
+    const opened = await openPage(env.browser, env.stack);
     await opened.page.goto('/');
-    await waitForListing(opened.page, (await stack.admin('scheduled')).length);
+    await waitForListing(opened.page, (await env.stack.admin('scheduled')).length);
     return opened;
   }
 
   test('Escape and Cancel close the dialog and restore nothing; focus returns to the row', async () => {
     const { page, problems, context } = await loaded();
     const name = 'prod/db-replica';
-    const secret = stack.state.scheduled.find((s) => s.name === name);
-    const before = await stack.admin('scheduled');
+    const secret = env.stack.state.scheduled.find((s) => s.name === name);
+    const before = await env.stack.admin('scheduled');
     const restoreCalls = [];
     page.on('request', (r) => {
       if (r.headers()['x-amz-target'] === 'secretsmanager.RestoreSecret') restoreCalls.push(r.postData());
@@ -67,8 +60,8 @@ describe('restore', () => {
 
     // Nothing restored, nothing even attempted.
     assert.deepEqual(restoreCalls, []);
-    assert.deepEqual(await stack.admin('scheduled'), before);
-    assert.notEqual((await stack.admin('describe', name)).deletedDate, null);
+    assert.deepEqual(await env.stack.admin('scheduled'), before);
+    assert.notEqual((await env.stack.admin('describe', name)).deletedDate, null);
     assert.ok((await rowNames(page)).includes(name));
     assert.deepEqual(problems, [], 'no console errors or failed requests');
     await context.close();
@@ -77,7 +70,7 @@ describe('restore', () => {
   test('Confirm restores exactly that secret; the row leaves; it is announced; focus moves on', async () => {
     const { page, problems, context } = await loaded();
     const name = 'prod/kafka/sasl_scram';
-    const before = await stack.admin('scheduled');
+    const before = await env.stack.admin('scheduled');
     const order = await rowNames(page);
     const next = order[order.indexOf(name) + 1];
     assert.ok(next, 'the secret is not the last row');
@@ -110,9 +103,9 @@ describe('restore', () => {
       `focus on the next row's button "${next}" (focus: ${await focusedLabel(page)})`));
 
     // In moto: exactly that one secret is no longer scheduled for deletion, and it still exists.
-    const after = await stack.admin('scheduled');
+    const after = await env.stack.admin('scheduled');
     assert.deepEqual(after, before.filter((n) => n !== name));
-    const d = await stack.admin('describe', name);
+    const d = await env.stack.admin('describe', name);
     assert.equal(d.exists, true);
     assert.equal(d.deletedDate, null);
     assert.deepEqual([...(await rowNames(page))].sort(), after, 'table = moto');
@@ -133,7 +126,7 @@ describe('restore', () => {
     await eventually(async () => assert.ok(!(await rowNames(page)).includes(last)));
     await eventually(async () => assert.ok(await isFocused(cancelButton(page, previous)),
       `focus on "Cancel deletion for ${previous}" (focus: ${await focusedLabel(page)})`));
-    assert.equal((await stack.admin('describe', last)).deletedDate, null);
+    assert.equal((await env.stack.admin('describe', last)).deletedDate, null);
     assert.deepEqual(problems, [], 'no console errors or failed requests');
     await context.close();
   });
@@ -141,8 +134,8 @@ describe('restore', () => {
   test('restoring a secret purged behind the UI\'s back shows a clear error; the list stays usable', async () => {
     const { page, context } = await loaded();
     const name = 'legacy/ldap-bind';
-    await stack.admin('force-delete', name);
-    assert.equal((await stack.admin('describe', name)).exists, false);
+    await env.stack.admin('force-delete', name);
+    assert.equal((await env.stack.admin('describe', name)).exists, false);
 
     await cancelButton(page, name).click();
     const dialog = dialogFor(page, name);
@@ -161,7 +154,7 @@ describe('restore', () => {
     await dialogFor(page, other).waitFor();
     await page.keyboard.press('Escape');
     await dialogFor(page, other).waitFor({ state: 'hidden' });
-    const remaining = await stack.admin('scheduled');
+    const remaining = await env.stack.admin('scheduled');
     await page.getByRole('button', { name: 'Refresh', exact: true }).click();
     await waitForListing(page, remaining.length);
     assert.deepEqual([...(await rowNames(page))].sort(), remaining);
