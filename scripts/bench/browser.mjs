@@ -1,0 +1,122 @@
+// Browser half of `make bench`: headless Debian Chromium via playwright-core (the e2e harness's
+// launcher and flags), against a running proxy that serves dist/.
+//
+//   node scripts/bench/browser.mjs list   --url http://127.0.0.1:PORT/ [--runs 5]
+//   node scripts/bench/browser.mjs filter --url http://127.0.0.1:PORT/ [--expect 2000]
+//
+// list:   one warm-up load, then --runs loads, each in a fresh browser context (empty HTTP
+//         cache, so the bundle is fetched and compiled every time). Reads the page's own marks
+//         `undelete:first-row` and `undelete:list-complete` (startTime = ms since navigation
+//         start).
+// filter: waits for the complete list, then types into #search one key at a time and measures,
+//         per keystroke, keydown event time -> the first frame painted after the DOM stopped
+//         changing (MutationObserver + requestAnimationFrame + a macrotask, i.e. after paint).
+// Prints one JSON object on stdout.
+
+import { launchBrowser } from '../../e2e/harness.mjs';
+
+const [mode, ...rest] = process.argv.slice(2);
+const opt = {};
+for (let i = 0; i < rest.length; i += 2) opt[rest[i].replace(/^--/, '')] = rest[i + 1];
+const url = opt.url;
+if (!url || !['list', 'filter'].includes(mode)) {
+  console.error('usage: browser.mjs list|filter --url URL [--runs N] [--expect N]');
+  process.exit(2);
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const round = (x) => Math.round(x * 10) / 10;
+
+// Where the last run's time went: waiting for ListSecrets vs the page's own work between calls.
+function callStats(calls) {
+  calls.sort((a, b) => a[0] - b[0]);
+  const gaps = calls.slice(1).map((c, i) => c[0] - calls[i][1]);
+  const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+  const waits = calls.map(([s, e]) => e - s);
+  return {
+    calls: calls.length,
+    first_call_start_ms: round(calls[0]?.[0] ?? 0),
+    api_wait_ms: round(sum(waits)),
+    page_work_between_calls_ms: round(sum(gaps)),
+    gap_first10_ms: round(sum(gaps.slice(0, 10)) / Math.max(1, Math.min(10, gaps.length))),
+    gap_last10_ms: round(sum(gaps.slice(-10)) / Math.max(1, Math.min(10, gaps.length))),
+  };
+}
+
+async function loadOnce(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('undelete:list-complete').length > 0,
+    null, { timeout: 180_000, polling: 50 });
+  const marks = await page.evaluate(() => ({
+    first: performance.getEntriesByName('undelete:first-row')[0]?.startTime ?? null,
+    complete: performance.getEntriesByName('undelete:list-complete')[0].startTime,
+    // ListSecrets calls: [start, end] since navigation start.
+    calls: performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/secretsmanager'))
+      .map((e) => [e.startTime, e.responseEnd]),
+    shown: document.getElementById('match-count')?.textContent ?? '',
+  }));
+  return { context, page, marks, errors };
+}
+
+const browser = await launchBrowser();
+try {
+  if (mode === 'list') {
+    const runs = Number(opt.runs || 5);
+    const first = [], complete = [];
+    let shown = '', calls = [];
+    for (let i = 0; i <= runs; i++) {
+      const { context, marks, errors } = await loadOnce(browser);
+      await context.close();
+      if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+      if (i === 0) continue; // warm-up (Chromium's own first-start costs)
+      first.push(marks.first); complete.push(marks.complete); shown = marks.shown; calls = marks.calls;
+    }
+    console.log(JSON.stringify({
+      first_row_ms: first.map(round), complete_ms: complete.map(round),
+      first_row_ms_median: round(median(first)), complete_ms_median: round(median(complete)), shown,
+      last_run: callStats(calls),
+    }));
+  } else {
+    const { context, page, marks } = await loadOnce(browser);
+    const search = page.locator('#search');
+    await search.focus();
+    await page.evaluate(() => {
+      window.__bench = { start: 0, last: 0 };
+      // The time after the next paint (a frame, then a macrotask once it is drawn).
+      const afterPaint = () => requestAnimationFrame(() => setTimeout(() => { window.__bench.last = performance.now(); }, 0));
+      // A keystroke that changes nothing on screen still costs at least the next frame.
+      window.addEventListener('keydown', (e) => { window.__bench.start = e.timeStamp; window.__bench.last = 0; afterPaint(); }, true);
+      new MutationObserver(afterPaint).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    const keys = [...'billing', ...Array(7).fill('Backspace')];
+    const samples = [];
+    for (const key of keys) {
+      await page.keyboard.press(key);
+      // Settle: wait until nothing has painted for 300 ms.
+      let prev = -1;
+      for (;;) {
+        await page.waitForTimeout(300);
+        const last = await page.evaluate(() => window.__bench.last);
+        if (last === prev) break;
+        prev = last;
+      }
+      const { start, last } = await page.evaluate(() => window.__bench);
+      const shown = await page.locator('#match-count').textContent();
+      samples.push({ key, ms: round(last - start), shown });
+    }
+    await context.close();
+    const ms = samples.map((s) => s.ms);
+    // Keystrokes that changed which rows are shown (the table re-renders).
+    const changed = samples.filter((s, i) => s.shown !== (i ? samples[i - 1].shown : marks.shown)).map((s) => s.ms);
+    console.log(JSON.stringify({
+      rows: marks.shown, keystrokes: samples, median_ms: round(median(ms)), max_ms: round(Math.max(...ms)),
+      changed_count: changed.length, changed_median_ms: changed.length ? round(median(changed)) : null,
+      worst: samples.reduce((a, b) => (b.ms > a.ms ? b : a)),
+    }));
+  }
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Prints the `make bench` table from the JSON files scripts/bench/run.sh wrote to a result dir.
+
+  report.py artifacts/bench/<date>/
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+d = Path(sys.argv[1])
+load = lambda name: json.loads((d / name).read_text())  # noqa: E731
+W = 104
+
+
+def kb(n: float) -> str:
+    return f"{n / 1000:,.1f} KB"
+
+
+def ms(x: float) -> str:
+    return f"{x:,.0f} ms" if x >= 100 else f"{x:,.1f} ms"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def row(*cols, widths=(48, 14, 14, 14, 16)):
+    out = ""
+    for i, c in enumerate(cols):
+        w = widths[i] if i < len(widths) else 12
+        out += str(c).ljust(w) if i == 0 else str(c).rjust(w)
+    print(out.rstrip())
+
+
+meta = load("meta.json")
+print("=" * W)
+print(f"Undelete benchmarks  {meta['date']}  ({meta['seconds']} s)")
+print(f"machine: {meta['machine']}")
+print(f"load average (1/5/15 min): {meta.get('load_start', '?')} at the start, {meta['load']} at the end")
+print("=" * W)
+
+# 1. sizes ----------------------------------------------------------------------------------------
+s = load("sizes.json")
+print("\n1. Transfer size: release dist/ vs the floor (bench/counter: Leptos CSR counter, same profile/tools)")
+row("file", "raw", "gzip -9", "brotli")
+for f in s["app"]["files"]:
+    name = re.sub(r"-[0-9a-f]{16}", "-<hash>", f["file"])
+    row("  " + name, kb(f["raw"]), kb(f["gzip"]), kb(f["brotli"]))
+at, ft = s["app"]["total"], s["floor"]["total"]
+row("  total (dist/)", kb(at["raw"]), kb(at["gzip"]), kb(at["brotli"]))
+row("  floor total (counter dist/)", kb(ft["raw"]), kb(ft["gzip"]), kb(ft["brotli"]))
+row("  ratio to floor", f"{at['raw'] / ft['raw']:.2f}x", f"{at['gzip'] / ft['gzip']:.2f}x",
+    f"{at['brotli'] / ft['brotli']:.2f}x")
+row("  budget: total gzip <= 100 KB", "", kb(at["gzip"]), "", verdict(at["gzip"] <= 100_000))
+if "twiggy" in s:
+    t = s["twiggy"]
+    print(f"\n   Where the wasm bytes go (twiggy top, shallow sizes, {kb(t['wasm_bytes_without_names'])} "
+          "without the name section)")
+    print("   by crate: " + ", ".join(f"{c['crate']} {c['percent']}%" for c in t["by_crate"][:10]))
+    print("   largest items:")
+    for i in t["top_items"][:8]:
+        print(f"     {i['percent']:5.2f}%  {i['bytes']:>7,} B  {i['name']}")
+
+# 2. time to the list -----------------------------------------------------------------------------
+fl, fp, bl = load("list_floor.json"), load("list_floor_proxy.json"), load("browser_list.json")
+seq, par = fl["sequential"], fl["partitioned"]
+floor_ms = seq["complete_ms_median"]
+page_ms = floor_ms / max(1, seq["requests"])
+print(f"\n2. Time to the list: moto, {seq['secrets']:,} secrets, {seq['deleted']:,} scheduled for deletion;"
+      f" medians (browser: {len(bl['complete_ms'])} loads, floor: {len(seq['complete_ms'])} runs)")
+row("metric", "measured", "floor", "ratio", "goal")
+ratio = bl["complete_ms_median"] / floor_ms
+row("  complete list, Chromium (mark)", ms(bl["complete_ms_median"]), ms(floor_ms), f"{ratio:.2f}x",
+    f"<=1.1x {verdict(ratio <= 1.1)}")
+fr_goal = page_ms + 100
+row("  first row, Chromium (mark)", ms(bl["first_row_ms_median"]), ms(seq["first_page_ms_median"]),
+    "", f"<={fr_goal:.0f} ms {verdict(bl['first_row_ms_median'] <= fr_goal)}")
+print(f"     floor = plain script, sequential MaxResults=100 paging straight to moto "
+      f"({seq['requests']} requests, {page_ms:.0f} ms a page); first-row goal = one page + 100 ms")
+row("  plain script through the proxy", ms(fp["sequential"]["complete_ms_median"]), ms(floor_ms),
+    f"{fp['sequential']['complete_ms_median'] / floor_ms:.2f}x")
+pr = par["complete_ms_median"] / floor_ms
+row("  partitioned scan, plain script", ms(par["complete_ms_median"]), ms(floor_ms), f"{pr:.2f}x",
+    f"<=0.5x {verdict(pr <= 0.5)}")
+print(f"     = first unfiltered page, then disjoint first-character `name` prefix groups, 4 at a time"
+      f" ({par['requests']} requests, {par['secrets']:,} secrets, {par['deleted']:,} deleted)")
+ls = bl["last_run"]
+print(f"   Last browser load: {ls['calls']} ListSecrets calls from {ms(ls['first_call_start_ms'])} after navigation;"
+      f" waiting on them {ms(ls['api_wait_ms'])}, page work between them {ms(ls['page_work_between_calls_ms'])}"
+      f" (per call: {ms(ls['gap_first10_ms'])} for the first 10, {ms(ls['gap_last10_ms'])} for the last 10)")
+print(f"   All loads (complete, ms): {bl['complete_ms']}; page says: {bl['shown']!r}")
+
+# 3. filtering ------------------------------------------------------------------------------------
+bf = load("browser_filter.json")
+print(f"\n3. Filtering: {bf['rows']!r}; keydown -> first paint after the DOM settles, per keystroke")
+row("  median keystroke", ms(bf["median_ms"]), "", "", f"<=50 ms {verdict(bf['median_ms'] <= 50)}")
+if bf.get("changed_median_ms") is not None:
+    row(f"  median, the {bf['changed_count']} that changed the rows", ms(bf["changed_median_ms"]), "", "",
+        f"<=50 ms {verdict(bf['changed_median_ms'] <= 50)}")
+w = bf["worst"]
+row("  slowest keystroke", ms(bf["max_ms"]), "", "", f"<=50 ms {verdict(bf['max_ms'] <= 50)}")
+print(f"     slowest: {w['key']!r} -> {w['shown']!r}; all: " + ", ".join(
+    f"{k['key'] if k['key'] != 'Backspace' else '⌫'} {k['ms']:.0f}" for k in bf["keystrokes"]))
+
+# 4. proxy ----------------------------------------------------------------------------------------
+p = load("proxy.json")
+print(f"\n4. Proxy overhead: {p['wrk']} -> nginx `return 200` upstream (fixed JSON) on loopback")
+row("", "requests/s", "p50", "p99", "ratio")
+row("  nginx proxy_pass (floor)", f"{p['nginx']['rps']:,.0f}", f"{p['nginx']['p50_ms']:.2f} ms",
+    f"{p['nginx']['p99_ms']:.2f} ms")
+r = p["proxy"]["rps"] / p["nginx"]["rps"]
+row("  undelete-proxy (release)", f"{p['proxy']['rps']:,.0f}", f"{p['proxy']['p50_ms']:.2f} ms",
+    f"{p['proxy']['p99_ms']:.2f} ms", f"{r:.2f}x")
+row("  goal: >= 0.8x nginx throughput", "", "", "", verdict(r >= 0.8))
+if "proxy_quiet" in p:
+    q = p["proxy_quiet"]
+    row("  undelete-proxy, RUST_LOG=warn (no info line)", f"{q['rps']:,.0f}", f"{q['p50_ms']:.2f} ms",
+        f"{q['p99_ms']:.2f} ms", f"{q['rps'] / p['nginx']['rps']:.2f}x")
+if p["proxy"]["non2xx"] or p["nginx"]["non2xx"]:
+    print(f"   WARNING: non-2xx answers: proxy {p['proxy']['non2xx']}, nginx {p['nginx']['non2xx']}")
+
+crit = (d / "criterion.txt").read_text()
+print("\n   SigV4 signing, criterion (median of the estimate) — goal <= 20 µs")
+name = None
+for line in crit.splitlines():
+    m = re.search(r"time:\s+\[(\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\]", line)
+    if not m:
+        if line.strip() and not line.startswith(" "):
+            name = line.strip()
+        continue
+    head = line.split("time:")[0].strip() or name
+    val, unit = float(m.group(3)), m.group(4)
+    us = val * {"ns": 1e-3, "µs": 1.0, "us": 1.0, "ms": 1e3, "s": 1e6}[unit]
+    row(f"  {head}"[:44], f"{us:.2f} µs", "", "", f"<=20 µs {verdict(us <= 20)}")
+print("=" * W)
