@@ -13,11 +13,17 @@ use crate::browser;
 use crate::model::format::{count_text, grouped};
 use crate::model::listing::{Listing, Pager};
 use crate::model::secret_row::SecretRow;
-use crate::model::table_view::{Sort, visible_rows};
-use crate::wire::{ListSecretsRequest, ProxyConfig};
+use crate::model::table_view::{Sort, query_terms, sorted_rows};
+use crate::wire::{ListSecretsRequest, ProxyConfig, SecretListEntry};
 
 /// ListSecrets' largest page.
 const PAGE_SIZE: u32 = 100;
+/// How often, at most, newly listed pages are added to the table while a scan runs.
+const BATCH_INTERVAL_MS: f64 = 300.0;
+/// While a scan runs the table shows only this many rows, in its current order (most urgent
+/// first by default): laying out thousands of rows again for every batch would slow the scan
+/// several times over. Everything is rendered once when the scan completes.
+pub const ROWS_WHILE_SCANNING: usize = 200;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScanStatus {
@@ -64,7 +70,13 @@ pub struct Dashboard {
     pub now: RwSignal<f64>,
     pub query: RwSignal<String>,
     pub sort: RwSignal<Sort>,
-    pub visible: Memo<Vec<Arc<SecretRow>>>,
+    /// The rows the table renders, in its order; rows the search excludes are hidden, not
+    /// removed. All rows, except during a scan (see [`ROWS_WHILE_SCANNING`]).
+    pub sorted: Memo<Vec<Arc<SecretRow>>>,
+    /// The search query split into lower-cased terms.
+    pub terms: Memo<Vec<String>>,
+    /// How many rows match the search.
+    pub match_count: Memo<usize>,
     /// What the polite live region says.
     pub announcement: RwSignal<Announcement>,
     pub config: RwSignal<Option<ProxyConfig>>,
@@ -90,8 +102,19 @@ impl Dashboard {
         let now = RwSignal::new(browser::now_ms());
         let query = RwSignal::new(String::new());
         let sort = RwSignal::new(Sort::default());
-        let visible = Memo::new(move |_| {
-            listing.with(|l| visible_rows(l.rows(), &query.read(), sort.get(), now.get()))
+        let scan = RwSignal::new(ScanStatus::Running);
+        let sorted = Memo::new(move |_| {
+            let scanning = scan.with(|s| *s == ScanStatus::Running);
+            let mut rows = listing.with(|l| sorted_rows(l.rows(), sort.get(), now.get()));
+            if scanning {
+                rows.truncate(ROWS_WHILE_SCANNING);
+            }
+            rows
+        });
+        let terms = Memo::new(move |_| query_terms(&query.read()));
+        let match_count = Memo::new(move |_| {
+            let terms = terms.read();
+            sorted.with(|rows| rows.iter().filter(|r| r.matches(&terms)).count())
         });
         let announcement = RwSignal::new(Announcement::default());
         let dialog_for = RwSignal::new(None::<Arc<SecretRow>>);
@@ -108,7 +131,12 @@ impl Dashboard {
                         // Trust the RestoreSecret answer, not a re-list: ListSecrets lags.
                         let arn = answer.arn.unwrap_or_else(|| row.arn.clone());
                         let name = answer.name.unwrap_or_else(|| row.name.clone());
-                        let next_focus = next_focus_after(&visible.get_untracked(), &arn);
+                        let shown: Vec<_> = terms.with_untracked(|terms| {
+                            sorted.with_untracked(|rows| {
+                                rows.iter().filter(|r| r.matches(terms)).cloned().collect()
+                            })
+                        });
+                        let next_focus = next_focus_after(&shown, &arn);
                         listing.update(|l| {
                             l.mark_restored(&arn);
                         });
@@ -143,12 +171,14 @@ impl Dashboard {
         });
         Dashboard {
             listing,
-            scan: RwSignal::new(ScanStatus::Running),
+            scan,
             generation: RwSignal::new(0),
             now,
             query,
             sort,
-            visible,
+            sorted,
+            terms,
+            match_count,
             announcement,
             config: RwSignal::new(None),
             dialog_for,
@@ -178,7 +208,7 @@ impl Dashboard {
         spawn_local(async move {
             let client = Client::from_page();
             let mut pager = Pager::default();
-            let mut first_row_marked = false;
+            let mut batch = Batch::new(self.listing);
             loop {
                 let request = ListSecretsRequest {
                     include_planned_deletion: true,
@@ -192,16 +222,14 @@ impl Dashboard {
                 }
                 let page = match page {
                     Ok(page) => page,
-                    Err(error) => return self.scan.set(ScanStatus::Failed(error)),
+                    Err(error) => {
+                        batch.flush();
+                        return self.scan.set(ScanStatus::Failed(error));
+                    }
                 };
-                self.listing.update(|l| {
-                    l.add_page(page.secret_list);
-                });
-                if !first_row_marked && self.listing.with_untracked(|l| l.found() > 0) {
-                    first_row_marked = true;
-                    browser::mark("undelete:first-row");
-                }
+                batch.add(page.secret_list);
                 if pager.advance(page.next_token).is_err() {
+                    batch.flush();
                     let error = ApiError::malformed(
                         200,
                         "the server repeated a NextToken, so paging would never end",
@@ -209,8 +237,12 @@ impl Dashboard {
                     return self.scan.set(ScanStatus::Failed(error));
                 }
                 if pager.finished() {
+                    batch.flush();
                     self.listing.update(Listing::finish_scan);
                     self.scan.set(ScanStatus::Done);
+                    // Marked once the reactive DOM updates (which run as microtasks) have put
+                    // every row on the page, so the figure includes rendering the full table.
+                    browser::sleep_ms(0.0).await;
                     browser::mark("undelete:list-complete");
                     let found = self.listing.with_untracked(Listing::found);
                     self.announcement.set(Announcement::new(
@@ -237,6 +269,11 @@ impl Dashboard {
         })
     }
 
+    /// Whether the table holds back rows until the scan completes.
+    pub fn rows_held_back(self) -> bool {
+        self.listing.with(|l| l.rows().len()) > self.sorted.with(Vec::len)
+    }
+
     pub fn read_only(self) -> bool {
         self.config
             .with(|c| c.as_ref().is_some_and(|c| c.read_only))
@@ -250,6 +287,49 @@ impl Dashboard {
         {
             // Focuses the dialog's `autofocus` button: the safe choice.
             let _ = dialog.show_modal();
+        }
+    }
+}
+
+/// Hands listed pages to the table in batches: every hand-over makes the browser lay the table
+/// out again, which for thousands of rows costs far more than the requests themselves. The first
+/// page goes at once, so the first rows show as early as possible.
+struct Batch {
+    listing: RwSignal<Listing>,
+    pending: Vec<SecretListEntry>,
+    last_flush: Option<f64>,
+    first_row_marked: bool,
+}
+
+impl Batch {
+    fn new(listing: RwSignal<Listing>) -> Self {
+        Batch {
+            listing,
+            pending: Vec::new(),
+            last_flush: None,
+            first_row_marked: false,
+        }
+    }
+
+    fn add(&mut self, entries: Vec<SecretListEntry>) {
+        self.pending.extend(entries);
+        let due = self
+            .last_flush
+            .is_none_or(|at| browser::now_ms() - at >= BATCH_INTERVAL_MS);
+        if due {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let entries = std::mem::take(&mut self.pending);
+        self.listing.update(|l| {
+            l.add_page(entries);
+        });
+        self.last_flush = Some(browser::now_ms());
+        if !self.first_row_marked && self.listing.with_untracked(|l| l.found() > 0) {
+            self.first_row_marked = true;
+            browser::mark("undelete:first-row");
         }
     }
 }

@@ -14,7 +14,7 @@ pub fn SecretsTable() -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
     let has_rows = move || dashboard.listing.with(|l| !l.rows().is_empty());
     let scan_done = move || dashboard.scan.with(|s| *s == ScanStatus::Done);
-    let nothing_matches = move || has_rows() && dashboard.visible.with(Vec::is_empty);
+    let nothing_matches = move || has_rows() && dashboard.match_count.get() == 0;
 
     view! {
         <Show when=move || !has_rows() && scan_done()>
@@ -28,6 +28,16 @@ pub fn SecretsTable() -> impl IntoView {
                 <table class="secrets">
                     // The sort order is conveyed by `aria-sort` on the headers.
                     <caption>"Secrets scheduled for deletion"</caption>
+                    // Fixed widths: the browser need not measure every cell again as rows arrive.
+                    <colgroup>
+                        <col class="col-name" />
+                        <col class="col-description" />
+                        <col class="col-date" />
+                        <col class="col-time-left" />
+                        <col class="col-tags" />
+                        <col class="col-changed" />
+                        <col class="col-actions" />
+                    </colgroup>
                     <thead>
                         <tr>
                             <SortHeader column=SortColumn::Name />
@@ -41,7 +51,7 @@ pub fn SecretsTable() -> impl IntoView {
                     </thead>
                     <tbody>
                         <For
-                            each=move || dashboard.visible.get()
+                            each=move || dashboard.sorted.get()
                             key=|row| {
                                 (
                                     row.arn.clone(),
@@ -111,10 +121,14 @@ fn SecretRowView(row: Arc<SecretRow>) -> impl IntoView {
     let urgency = move || deadline().urgency(dashboard.now.get());
     let deletion_date = deadline().shown_date();
     let open_row = row.clone();
+    let matches = {
+        let row = row.clone();
+        move || dashboard.terms.with(|terms| row.matches(terms))
+    };
     let button_label = format!("Cancel deletion for {}", row.name);
 
     view! {
-        <tr class=move || format!("secret {}", urgency().css())>
+        <tr class=move || format!("secret {}", urgency().css()) hidden=move || !matches()>
             <th scope="row" class="name">
                 <span class="secret-name">{row.name.clone()}</span>
                 {row.owning_service.clone().map(|service| view! {

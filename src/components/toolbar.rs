@@ -8,7 +8,7 @@ use crate::state::{Dashboard, ScanStatus};
 pub fn Toolbar() -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
     let total = move || dashboard.listing.with(|l| l.rows().len());
-    let shown = move || dashboard.visible.with(Vec::len);
+    let shown = move || dashboard.match_count.get();
     let scanning = move || dashboard.scan.with(|s| *s == ScanStatus::Running);
     view! {
         <div class="toolbar" role="search">

@@ -70,8 +70,7 @@ pub fn query_terms(query: &str) -> Vec<String> {
     query.split_whitespace().map(str::to_lowercase).collect()
 }
 
-/// The rows to show: those matching `query`, in `sort` order (ties broken by name, then ARN).
-/// Rows without the sorted value go last in either direction.
+/// The rows to show: those matching `query`, in `sort` order.
 pub fn visible_rows(
     rows: &[Arc<SecretRow>],
     query: &str,
@@ -79,7 +78,16 @@ pub fn visible_rows(
     now: f64,
 ) -> Vec<Arc<SecretRow>> {
     let terms = query_terms(query);
-    let mut out: Vec<Arc<SecretRow>> = rows.iter().filter(|r| r.matches(&terms)).cloned().collect();
+    let mut out = sorted_rows(rows, sort, now);
+    out.retain(|r| r.matches(&terms));
+    out
+}
+
+/// All rows in `sort` order (ties broken by name, then ARN). Rows without the sorted value go
+/// last in either direction. The table renders these once and hides the ones a search excludes,
+/// which is far cheaper for the browser than removing and re-creating thousands of rows.
+pub fn sorted_rows(rows: &[Arc<SecretRow>], sort: Sort, now: f64) -> Vec<Arc<SecretRow>> {
+    let mut out: Vec<Arc<SecretRow>> = rows.to_vec();
     let key = |row: &SecretRow| -> Option<f64> {
         match sort.column {
             SortColumn::Name => None,
