@@ -6,7 +6,7 @@
 //! as deleted (for minutes after RestoreSecret), unless they come back with a different
 //! `DeletedDate`, which means they were deleted again.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::model::secret_row::SecretRow;
@@ -15,6 +15,8 @@ use crate::wire::SecretListEntry;
 #[derive(Debug, Default, Clone)]
 pub struct Listing {
     rows: Vec<Arc<SecretRow>>,
+    /// ARN → position in `rows`, so a scan of thousands of secrets stays linear.
+    index: HashMap<String, usize>,
     /// ARNs seen as deleted by the scan under way (or the last one).
     seen: HashSet<String>,
     /// Entries the current scan has looked at, live ones included.
@@ -50,13 +52,14 @@ impl Listing {
             if self.was_restored(&row) || !self.seen.insert(row.arn.clone()) {
                 continue;
             }
-            match self.rows.iter_mut().find(|r| r.arn == row.arn) {
-                Some(existing) if **existing == row => {}
-                Some(existing) => {
-                    *existing = Arc::new(row);
+            match self.index.get(&row.arn) {
+                Some(&i) if *self.rows[i] == row => {}
+                Some(&i) => {
+                    self.rows[i] = Arc::new(row);
                     changed += 1;
                 }
                 None => {
+                    self.index.insert(row.arn.clone(), self.rows.len());
                     self.rows.push(Arc::new(row));
                     changed += 1;
                 }
@@ -69,15 +72,26 @@ impl Listing {
     pub fn finish_scan(&mut self) {
         let seen = &self.seen;
         self.rows.retain(|r| seen.contains(&r.arn));
+        self.reindex();
     }
 
     /// Removes a restored secret and remembers it so stale pages cannot bring it back.
     pub fn mark_restored(&mut self, arn: &str) -> Option<Arc<SecretRow>> {
-        let index = self.rows.iter().position(|r| r.arn == arn)?;
+        let index = *self.index.get(arn)?;
         let row = self.rows.remove(index);
+        self.reindex();
         self.restored.push((row.arn.clone(), row.deleted_date));
         self.seen.remove(arn);
         Some(row)
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.arn.clone(), i))
+            .collect();
     }
 
     fn was_restored(&self, row: &SecretRow) -> bool {
@@ -224,6 +238,30 @@ mod tests {
         l.begin_scan();
         l.add_page(vec![entry("a", Some(50.0))]);
         assert_eq!(names(&l), ["b", "a"]);
+    }
+
+    #[test]
+    fn updates_find_the_right_row_after_removals() {
+        let mut l = Listing::default();
+        l.begin_scan();
+        l.add_page(vec![
+            entry("a", Some(1.0)),
+            entry("b", Some(2.0)),
+            entry("c", Some(3.0)),
+        ]);
+        l.finish_scan();
+        l.mark_restored("arn:a");
+        l.begin_scan();
+        l.add_page(vec![entry("c", Some(30.0)), entry("b", Some(20.0))]);
+        l.finish_scan();
+        let dates: Vec<_> = l
+            .rows()
+            .iter()
+            .map(|r| (r.name.as_str(), r.deleted_date))
+            .collect();
+        assert_eq!(dates, [("b", Some(20.0)), ("c", Some(30.0))]);
+        assert_eq!(l.mark_restored("arn:c").unwrap().deleted_date, Some(30.0));
+        assert_eq!(names(&l), ["b"]);
     }
 
     #[test]
