@@ -23,7 +23,6 @@ DIST="${BENCH_DIST:-$REPO/dist}"
 STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
 OUT="${BENCH_OUT:-$REPO/artifacts/bench/$STAMP}"
 mkdir -p "$OUT"
-TWIGGY_VERSION=0.8.0
 COUNTER="$REPO/bench/counter"
 # Shares the workspace target dir: the counter reuses the UI's compiled Leptos where features match.
 COUNTER_TARGET="$TARGET_DIR"
