@@ -20,15 +20,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { # url pid
-  for _ in $(seq 100); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
 UP=$(free_port); NGX=$(free_port); PX=$(free_port); PXQ=$(free_port)
 
 # A fixed ListSecrets answer of 3 entries (~1 KB), like a small real page.
@@ -70,7 +61,7 @@ http {
 CONF
 nginx -p "$RUN" -c "$RUN/nginx.conf" -g 'daemon off;' 2>>"$RUN/logs/error.log" &
 pids+=($!)
-wait_http "http://127.0.0.1:$UP/" "${pids[-1]}" || { cat "$RUN/logs/error.log"; die "nginx did not start"; }
+wait_http "http://127.0.0.1:$UP/" 10 "${pids[-1]}" || { cat "$RUN/logs/error.log"; die "nginx did not start"; }
 
 start_proxy() { # port log-filter: as a user runs it (default RUST_LOG=info, one line per call)
   env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_DEFAULT_PROFILE \
@@ -79,7 +70,7 @@ start_proxy() { # port log-filter: as a user runs it (default RUST_LOG=info, one
     RUST_LOG="$2" "$PROXY" --listen "127.0.0.1:$1" --region us-east-1 --endpoint-url "http://127.0.0.1:$UP" \
     >"$RUN/logs/proxy-$1.log" 2>&1 &
   pids+=($!)
-  wait_http "http://127.0.0.1:$1/healthz" "${pids[-1]}" || { cat "$RUN/logs/proxy-$1.log"; die "the proxy did not start"; }
+  wait_http "http://127.0.0.1:$1/healthz" 10 "${pids[-1]}" || { cat "$RUN/logs/proxy-$1.log"; die "the proxy did not start"; }
 }
 start_proxy "$PX" info
 # The same binary with per-request logging off, to show what the info lines cost.

@@ -63,16 +63,6 @@ stop_all() {
 cleanup() { stop_all; rm -rf "$RUN"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { # url seconds pid
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
 start_moto() { # total deleted-every -> sets MOTO_URL
   local port; port=$(free_port)
   "$PY" "$REPO/scripts/bench/moto_bench.py" --port "$port" --total "$1" --deleted-every "$2" \
