@@ -7,6 +7,8 @@ use serde::Deserialize;
 pub enum ErrorKind {
     /// The proxy could not be reached at all.
     Network,
+    /// Something answered, but not undelete-proxy (e.g. a plain static server: 404/405/501).
+    NoProxy,
     Throttled,
     AccessDenied,
     NotFound,
@@ -71,6 +73,16 @@ impl ApiError {
     /// Builds the error for a non-2xx answer from its status and body.
     pub fn from_response(status: u16, body: &str) -> Self {
         let (code, message) = parse_error_body(body);
+        // The proxy answers every refusal with an AWS-shaped JSON body; anything else on these
+        // statuses comes from a server that does not know the API at all.
+        if code.is_none() && matches!(status, 404 | 405 | 501) {
+            return ApiError {
+                kind: ErrorKind::NoProxy,
+                code: format!("HTTP {status}"),
+                message: fallback_message(status, body),
+                status: Some(status),
+            };
+        }
         let code = code.unwrap_or_else(|| format!("HTTP {status}"));
         let message = message.unwrap_or_else(|| fallback_message(status, body));
         ApiError {
@@ -105,6 +117,10 @@ impl ApiError {
             (ErrorKind::Network, _) => format!(
                 "Could not reach the proxy: {}. Check that undelete-proxy is running, then retry.",
                 self.message
+            ),
+            (ErrorKind::NoProxy, _) => format!(
+                "The server hosting this page has no undelete-proxy behind /api/ (HTTP {}). Serve the page with undelete-proxy --static-dir, or set <meta name=\"undelete-api-base\"> in index.html to the proxy's URL.",
+                self.status.unwrap_or(404)
             ),
             (ErrorKind::Throttled, _) => format!(
                 "AWS is throttling requests and still refused after several retries{aws_said}. Wait a minute and try again."
@@ -320,7 +336,21 @@ mod tests {
         assert!(!e.is_transient(RESTORE));
 
         let e = ApiError::from_response(404, "");
+        assert_eq!(e.kind, ErrorKind::NoProxy);
         assert_eq!(e.message, "the proxy has no such endpoint");
+        let e =
+            ApiError::from_response(501, "<html><body>Unsupported method ('POST')</body></html>");
+        assert_eq!(e.kind, ErrorKind::NoProxy);
+        assert!(e.plain_words(Operation::List).contains("undelete-api-base"));
+        // The proxy's own 404 is AWS-shaped JSON and keeps its words.
+        let e = ApiError::from_response(
+            404,
+            r#"{"__type":"NotFound","message":"no such API route"}"#,
+        );
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (ErrorKind::Other, "no such API route")
+        );
         assert_eq!(ApiError::from_response(429, "").kind, ErrorKind::Throttled);
         assert_eq!(ApiError::from_response(503, "busy").message, "busy");
     }
