@@ -38,6 +38,7 @@ wait_http "http://127.0.0.1:$MOTO_PORT/moto-api/" 30 "${pids[-1]}" || { cat "$RU
 "$VENV/bin/python" scripts/seed_moto.py --endpoint "http://127.0.0.1:$MOTO_PORT" --region "$REGION" \
   --state "$RUN/state.json"
 
+# `--allow-origin`: `trunk serve` (port 8081, Trunk.toml) forwards /api/ here with its own Origin.
 # The proxy signs with the seeded `undelete-dashboard` user's key (least-privilege policy);
 # nothing from the caller's AWS configuration may leak in.
 read -r AKID SAK < <("$VENV/bin/python" -c 'import json,sys; d=json.load(open(sys.argv[1]))["dashboard"]; print(d["accessKeyId"], d["secretAccessKey"])' "$RUN/state.json")
@@ -47,6 +48,7 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_DEFAULT_PROFILE \
   AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
   "$PROXY_BIN" --listen "127.0.0.1:$PORT" --region "$REGION" \
     --endpoint-url "http://127.0.0.1:$MOTO_PORT" --static-dir "$REPO/dist" \
+    --allow-origin "http://127.0.0.1:8081" \
     > >(tee "$RUN/proxy.log") 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$PORT/healthz" 30 "${pids[-1]}" || die "the proxy did not start (see above)"
