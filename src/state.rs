@@ -13,7 +13,7 @@ use crate::browser;
 use crate::model::format::{count_text, grouped};
 use crate::model::listing::{Listing, Pager};
 use crate::model::secret_row::SecretRow;
-use crate::model::table_view::{Sort, query_terms, sorted_rows};
+use crate::model::table_view::{Sort, matching, query_terms, sorted_rows};
 use crate::wire::{ListSecretsRequest, ProxyConfig, SecretListEntry};
 
 /// ListSecrets' largest page.
@@ -114,7 +114,7 @@ impl Dashboard {
         let terms = Memo::new(move |_| query_terms(&query.read()));
         let match_count = Memo::new(move |_| {
             let terms = terms.read();
-            sorted.with(|rows| rows.iter().filter(|r| r.matches(&terms)).count())
+            sorted.with(|rows| matching(rows, &terms).count())
         });
         let announcement = RwSignal::new(Announcement::default());
         let dialog_for = RwSignal::new(None::<Arc<SecretRow>>);
@@ -132,9 +132,7 @@ impl Dashboard {
                         let arn = answer.arn.unwrap_or_else(|| row.arn.clone());
                         let name = answer.name.unwrap_or_else(|| row.name.clone());
                         let shown: Vec<_> = terms.with_untracked(|terms| {
-                            sorted.with_untracked(|rows| {
-                                rows.iter().filter(|r| r.matches(terms)).cloned().collect()
-                            })
+                            sorted.with_untracked(|rows| matching(rows, terms).cloned().collect())
                         });
                         let next_focus = next_focus_after(&shown, &arn);
                         listing.update(|l| {

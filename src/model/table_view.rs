@@ -78,9 +78,17 @@ pub fn visible_rows(
     now: f64,
 ) -> Vec<Arc<SecretRow>> {
     let terms = query_terms(query);
-    let mut out = sorted_rows(rows, sort, now);
-    out.retain(|r| r.matches(&terms));
-    out
+    matching(&sorted_rows(rows, sort, now), &terms)
+        .cloned()
+        .collect()
+}
+
+/// The rows that match every search term, in their given order.
+pub fn matching<'a>(
+    rows: &'a [Arc<SecretRow>],
+    terms: &'a [String],
+) -> impl Iterator<Item = &'a Arc<SecretRow>> {
+    rows.iter().filter(move |r| r.matches(terms))
 }
 
 /// All rows in `sort` order (ties broken by name, then ARN). Rows without the sorted value go
