@@ -41,6 +41,18 @@ fn api(proxy: &undelete_proxy::RunningProxy) -> String {
     format!("{}/api/secretsmanager", proxy.base_url())
 }
 
+/// A plain GET of `path` on the proxy.
+async fn get(
+    c: &reqwest::Client,
+    proxy: &undelete_proxy::RunningProxy,
+    path: &str,
+) -> reqwest::Response {
+    c.get(format!("{}{path}", proxy.base_url()))
+        .send()
+        .await
+        .unwrap()
+}
+
 fn good(c: &reqwest::Client, url: &str, action: &str) -> reqwest::RequestBuilder {
     c.post(url)
         .header("content-type", AMZ_JSON)
@@ -514,19 +526,11 @@ async fn health_config_and_security_headers_never_call_upstream() {
     let proxy = start_proxy(&up.endpoint(), creds("AKIDTEST", "secret")).await;
     let c = client();
 
-    let resp = c
-        .get(format!("{}/healthz", proxy.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&c, &proxy, "/healthz").await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
 
-    let resp = c
-        .get(format!("{}/api/config", proxy.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&c, &proxy, "/api/config").await;
     assert_eq!(resp.status(), 200);
     let h = resp.headers().clone();
     assert_eq!(h["cache-control"], "no-store");
@@ -570,11 +574,7 @@ async fn static_dir_serves_the_ui_with_a_csp_that_allows_its_inline_boot_script(
     .await;
     let c = client();
 
-    let resp = c
-        .get(format!("{}/", proxy.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&c, &proxy, "/").await;
     assert_eq!(resp.status(), 200);
     let h = resp.headers().clone();
     assert!(h["content-type"].to_str().unwrap().starts_with("text/html"));
@@ -591,19 +591,11 @@ async fn static_dir_serves_the_ui_with_a_csp_that_allows_its_inline_boot_script(
     );
     assert!(resp.text().await.unwrap().contains("import init"));
 
-    let resp = c
-        .get(format!("{}/undelete-1.js", proxy.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&c, &proxy, "/undelete-1.js").await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
 
-    let resp = c
-        .get(format!("{}/missing.js", proxy.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&c, &proxy, "/missing.js").await;
     assert_eq!(resp.status(), 404);
     // The API still answers next to the UI.
     let resp = good(&c, &api(&proxy), "ListSecrets")
