@@ -31,36 +31,26 @@ fn bench_signing(c: &mut Criterion) {
     let session_creds = credentials(Some(&"FwoGZXIvYXdzEBYaDH".repeat(40)));
     let now = SystemTime::now();
 
-    c.bench_function("sign_request ListSecrets (static keys)", |b| {
-        b.iter(|| {
-            sign_request(
-                black_box(&static_creds),
-                "us-east-1",
-                SERVICE,
-                "POST",
-                black_box(URL),
-                black_box(HEADERS),
-                black_box(BODY),
-                now,
-            )
-            .unwrap()
-        })
-    });
-    c.bench_function("sign_request ListSecrets (session token)", |b| {
-        b.iter(|| {
-            sign_request(
-                black_box(&session_creds),
-                "us-east-1",
-                SERVICE,
-                "POST",
-                black_box(URL),
-                black_box(HEADERS),
-                black_box(BODY),
-                now,
-            )
-            .unwrap()
-        })
-    });
+    for (case, creds) in [
+        ("static keys", &static_creds),
+        ("session token", &session_creds),
+    ] {
+        c.bench_function(&format!("sign_request ListSecrets ({case})"), |b| {
+            b.iter(|| {
+                sign_request(
+                    black_box(creds),
+                    "us-east-1",
+                    SERVICE,
+                    "POST",
+                    black_box(URL),
+                    black_box(HEADERS),
+                    black_box(BODY),
+                    now,
+                )
+                .unwrap()
+            })
+        });
+    }
 
     // The proxy's per-request path: cached credentials + signing.
     let rt = tokio::runtime::Builder::new_current_thread()
