@@ -18,12 +18,9 @@ use crate::wire::{ListSecretsRequest, ProxyConfig, SecretListEntry};
 
 /// ListSecrets' largest page.
 const PAGE_SIZE: u32 = 100;
-/// How often, at most, newly listed pages are added to the table while a scan runs.
-const BATCH_INTERVAL_MS: f64 = 300.0;
-/// While a scan runs the table shows only this many rows, in its current order (most urgent
-/// first by default): laying out thousands of rows again for every batch would slow the scan
-/// several times over. Everything is rendered once when the scan completes.
-pub const ROWS_WHILE_SCANNING: usize = 200;
+/// How often, at most, newly listed pages are added to the table while a scan runs. Each hand-over
+/// re-sorts and diffs every row, so pages that arrive close together go in together.
+const BATCH_INTERVAL_MS: f64 = 100.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScanStatus {
@@ -71,7 +68,7 @@ pub struct Dashboard {
     pub query: RwSignal<String>,
     pub sort: RwSignal<Sort>,
     /// The rows the table renders, in its order; rows the search excludes are hidden, not
-    /// removed. All rows, except during a scan (see [`ROWS_WHILE_SCANNING`]).
+    /// removed.
     pub sorted: Memo<Vec<Arc<SecretRow>>>,
     /// The search query split into lower-cased terms.
     pub terms: Memo<Vec<String>>,
@@ -103,14 +100,8 @@ impl Dashboard {
         let query = RwSignal::new(String::new());
         let sort = RwSignal::new(Sort::default());
         let scan = RwSignal::new(ScanStatus::Running);
-        let sorted = Memo::new(move |_| {
-            let scanning = scan.with(|s| *s == ScanStatus::Running);
-            let mut rows = listing.with(|l| sorted_rows(l.rows(), sort.get(), now.get()));
-            if scanning {
-                rows.truncate(ROWS_WHILE_SCANNING);
-            }
-            rows
-        });
+        let sorted =
+            Memo::new(move |_| listing.with(|l| sorted_rows(l.rows(), sort.get(), now.get())));
         let terms = Memo::new(move |_| query_terms(&query.read()));
         let match_count = Memo::new(move |_| {
             let terms = terms.read();
@@ -208,13 +199,12 @@ impl Dashboard {
             let mut pager = Pager::default();
             let mut batch = Batch::new(self.listing);
             loop {
-                let request = ListSecretsRequest {
-                    include_planned_deletion: true,
-                    max_results: PAGE_SIZE,
-                    next_token: pager.token().map(str::to_string),
-                    filters: Vec::new(),
+                let request = list_request(pager.token());
+                let page = if pager.token().is_none() {
+                    client.first_list_page(&request).await
+                } else {
+                    client.list_secrets(&request).await
                 };
-                let page = client.list_secrets(&request).await;
                 if !current() {
                     return;
                 }
@@ -267,11 +257,6 @@ impl Dashboard {
         })
     }
 
-    /// Whether the table holds back rows until the scan completes.
-    pub fn rows_held_back(self) -> bool {
-        self.listing.with(|l| l.rows().len()) > self.sorted.with(Vec::len)
-    }
-
     pub fn read_only(self) -> bool {
         self.config
             .with(|c| c.as_ref().is_some_and(|c| c.read_only))
@@ -289,9 +274,8 @@ impl Dashboard {
     }
 }
 
-/// Hands listed pages to the table in batches: every hand-over makes the browser lay the table
-/// out again, which for thousands of rows costs far more than the requests themselves. The first
-/// page goes at once, so the first rows show as early as possible.
+/// Hands listed pages to the table in batches (see [`BATCH_INTERVAL_MS`]). The first page goes at
+/// once, so the first rows show as early as possible.
 struct Batch {
     listing: RwSignal<Listing>,
     pending: Vec<SecretListEntry>,
@@ -332,6 +316,17 @@ impl Batch {
     }
 }
 
+/// One ListSecrets page of a scan; the first page's request must match the one `index.html`
+/// sends before the app loads (a test checks it).
+fn list_request(next_token: Option<&str>) -> ListSecretsRequest {
+    ListSecretsRequest {
+        include_planned_deletion: true,
+        max_results: PAGE_SIZE,
+        next_token: next_token.map(str::to_string),
+        filters: Vec::new(),
+    }
+}
+
 /// After `arn` leaves the table, focus goes to the row that takes its place, or the one above.
 fn next_focus_after(visible: &[Arc<SecretRow>], arn: &str) -> Option<String> {
     let index = visible.iter().position(|r| r.arn == arn)?;
@@ -356,6 +351,17 @@ mod tests {
             })
             .unwrap(),
         )
+    }
+
+    #[test]
+    fn index_html_prefetches_exactly_the_first_page_request() {
+        let body = serde_json::to_string(&list_request(None)).unwrap();
+        let html = include_str!("../index.html");
+        assert!(
+            html.contains(&format!("body: '{body}'")),
+            "index.html must send {body}"
+        );
+        assert!(html.contains("'X-Amz-Target': 'secretsmanager.ListSecrets'"));
     }
 
     #[test]

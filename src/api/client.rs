@@ -3,6 +3,8 @@
 use gloo_net::http::Request;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::api::error::{ApiError, Operation};
 use crate::api::retry::Backoff;
@@ -47,6 +49,25 @@ impl Client {
     ) -> Result<ListSecretsResponse, ApiError> {
         self.call_with_retry("ListSecrets", request, Operation::List)
             .await
+    }
+
+    /// The first ListSecrets page of a scan, taken from the request `index.html` sent while the
+    /// app was loading when there is one (it saves the time to download and start the app). If
+    /// that request failed transiently, or there is none, this is an ordinary call.
+    pub async fn first_list_page(
+        &self,
+        request: &ListSecretsRequest,
+    ) -> Result<ListSecretsResponse, ApiError> {
+        if let Some(promise) = browser::take_prefetched_page()
+            && let Ok(response) = JsFuture::from(promise).await
+            && let Ok(response) = response.dyn_into::<web_sys::Response>()
+        {
+            let result = read_json(response.into()).await;
+            if !matches!(&result, Err(e) if e.is_transient(Operation::List)) {
+                return result;
+            }
+        }
+        self.list_secrets(request).await
     }
 
     /// RestoreSecret for one secret, retried only while throttled (then it surely did not run).

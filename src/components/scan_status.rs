@@ -3,25 +3,17 @@ use leptos::prelude::*;
 use crate::api::error::Operation;
 use crate::browser;
 use crate::model::format::count_text;
-use crate::state::{Dashboard, ROWS_WHILE_SCANNING, ScanStatus};
+use crate::state::{Dashboard, ScanStatus};
 
 /// Progress while pages arrive, the count when done, or the error with Retry.
 #[component]
 pub fn ScanStatusBar() -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
-    move || {
-        match dashboard.scan.get() {
+    move || match dashboard.scan.get() {
         ScanStatus::Running => view! {
             <div class="scan-status">
                 <progress aria-label="Loading secrets"></progress>
                 <span>{move || dashboard.progress_text()}</span>
-                <Show when=move || dashboard.rows_held_back()>
-                    <span class="muted">
-                        {format!(
-                            " The table shows the first {ROWS_WHILE_SCANNING} in the current order until the scan completes."
-                        )}
-                    </span>
-                </Show>
             </div>
         }
         .into_any(),
@@ -60,6 +52,5 @@ pub fn ScanStatusBar() -> impl IntoView {
             </div>
         }
         .into_any(),
-    }
     }
 }

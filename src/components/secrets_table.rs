@@ -28,16 +28,6 @@ pub fn SecretsTable() -> impl IntoView {
                 <table class="secrets">
                     // The sort order is conveyed by `aria-sort` on the headers.
                     <caption>"Secrets scheduled for deletion"</caption>
-                    // Fixed widths: the browser need not measure every cell again as rows arrive.
-                    <colgroup>
-                        <col class="col-name" />
-                        <col class="col-description" />
-                        <col class="col-date" />
-                        <col class="col-time-left" />
-                        <col class="col-tags" />
-                        <col class="col-changed" />
-                        <col class="col-actions" />
-                    </colgroup>
                     <thead>
                         <tr>
                             <SortHeader column=SortColumn::Name />
