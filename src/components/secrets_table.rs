@@ -170,23 +170,27 @@ fn SecretRowView(row: Arc<SecretRow>) -> impl IntoView {
                 }}
             </td>
             <td class="actions">
-                <Show
-                    when=move || !dashboard.read_only()
-                    fallback=|| view! { <span class="muted">"Read-only"</span> }
-                >
-                    <button
-                        type="button"
-                        class="restore"
-                        id=row.dom_id()
-                        aria-label=button_label.clone()
-                        on:click={
-                            let row = open_row.clone();
-                            move |_| dashboard.open_dialog(row.clone())
+                // A plain closure, not <Show>: this runs for every row, and a Show costs a memo
+                // and an owner per row.
+                {move || {
+                    if dashboard.read_only() {
+                        view! { <span class="muted">"Read-only"</span> }.into_any()
+                    } else {
+                        let row = open_row.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="restore"
+                                id=row.dom_id()
+                                aria-label=button_label.clone()
+                                on:click=move |_| dashboard.open_dialog(row.clone())
+                            >
+                                "Cancel deletion"
+                            </button>
                         }
-                    >
-                        "Cancel deletion"
-                    </button>
-                </Show>
+                        .into_any()
+                    }
+                }}
             </td>
         </tr>
     }
