@@ -311,7 +311,11 @@ impl Batch {
         self.last_flush = Some(browser::now_ms());
         if !self.first_row_marked && self.listing.with_untracked(|l| l.found() > 0) {
             self.first_row_marked = true;
-            browser::mark("undelete:first-row");
+            // Like `list-complete`: marked once the DOM updates have put the rows on the page.
+            spawn_local(async {
+                browser::sleep_ms(0.0).await;
+                browser::mark("undelete:first-row");
+            });
         }
     }
 }
