@@ -19,6 +19,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -65,30 +66,35 @@ pub fn router(config: &ProxyConfig, upstream: Upstream) -> Router {
         config_json,
     }));
 
-    let mut api = Router::new()
+    // All layers of a router go into one `ServiceBuilder` (outermost first) and are applied
+    // with a single `Router::layer`: each `Router::layer` call boxes the route again, which
+    // costs an allocation and a clone of the boxed service per request and layer.
+    let cors = (!config.policy.allowed_origins.is_empty())
+        .then(|| cors_layer(&config.policy.allowed_origins));
+    let api = Router::new()
         .route("/api/secretsmanager", any(secretsmanager))
         .route("/api/config", get(api_config))
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::GATEWAY_TIMEOUT,
-            config.upstream_timeout + Duration::from_secs(5),
-        ));
-    if !config.policy.allowed_origins.is_empty() {
-        api = api.layer(cors_layer(&config.policy.allowed_origins));
-    }
-    let api = api
-        .layer(from_fn_with_state(state.clone(), origin_guard))
-        .layer(map_response(shape_errors))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(API_CSP),
-        ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(API_CSP),
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-store"),
+                ))
+                .layer(map_response(shape_errors))
+                .layer(from_fn_with_state(state.clone(), origin_guard))
+                .option_layer(cors)
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    config.upstream_timeout + Duration::from_secs(5),
+                ))
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
+        )
         .with_state(state);
 
     let mut app = Router::new().route("/healthz", get(healthz)).merge(api);
@@ -96,19 +102,22 @@ pub fn router(config: &ProxyConfig, upstream: Upstream) -> Router {
         Some(dir) => app.fallback_service(static_files(dir)),
         None => app.route("/", get(no_ui)),
     };
-    app.layer(SetResponseHeaderLayer::if_not_present(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    ))
-    .layer(SetResponseHeaderLayer::if_not_present(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    ))
-    .layer(SetResponseHeaderLayer::if_not_present(
-        header::X_FRAME_OPTIONS,
-        HeaderValue::from_static("DENY"),
-    ))
-    .layer(TraceLayer::new_for_http())
+    app.layer(
+        ServiceBuilder::new()
+            .layer(TraceLayer::new_for_http())
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::X_FRAME_OPTIONS,
+                HeaderValue::from_static("DENY"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            )),
+    )
 }
 
 fn static_files(dir: &Path) -> Router {
