@@ -1,8 +1,9 @@
 //! undelete-proxy: the signing proxy behind the Undelete dashboard.
 //!
 //! Layout: [`policy`] (pure allowlist/header/origin rules) → [`server`] (HTTP edge) →
-//! [`upstream`] (reqwest to the fixed endpoint) with [`signing`] (aws-sigv4 + aws-config
-//! credentials); refusals in [`errors`], the restore audit trail in [`audit`].
+//! [`upstream`] (hyper-util keep-alive pool to the fixed endpoint) with [`signing`]
+//! (aws-sigv4 + aws-config credentials); refusals in [`errors`], the restore audit trail in
+//! [`audit`].
 
 pub mod audit;
 pub mod cli;

@@ -641,3 +641,76 @@ async fn missing_credentials_are_a_500_that_never_reaches_upstream() {
     .await;
     assert_eq!(up.hits(), 0);
 }
+
+#[tokio::test]
+async fn both_upstream_transports_send_the_same_signed_request() {
+    use undelete_proxy::config::ProxyConfig;
+    use undelete_proxy::signing::Signer;
+    use undelete_proxy::upstream::Upstream;
+
+    // The direct hyper-util pool (normal case) and the reqwest client used when the
+    // environment names an HTTP(S) proxy for the endpoint (none here, so it goes direct too).
+    for via_env_proxy in [false, true] {
+        let up = FakeUpstream::start(FakeBehavior::Ok).await;
+        let config = ProxyConfig::new(REGION, &up.endpoint()).unwrap();
+        let upstream = Upstream::with_transport(
+            config.endpoint.clone(),
+            Signer::with_static_credentials(creds("AKIDTEST", "secret"), REGION),
+            config.upstream_timeout,
+            via_env_proxy,
+        )
+        .unwrap();
+        assert_eq!(upstream.via_env_proxy(), via_env_proxy);
+        let app = undelete_proxy::server::router(&config, upstream);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+
+        let resp = good(
+            &client(),
+            &format!("http://{addr}/api/secretsmanager"),
+            "ListSecrets",
+        )
+        .body(r#"{"MaxResults":  5}"#)
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(resp.status(), 200, "via_env_proxy={via_env_proxy}");
+        assert_eq!(resp.headers()["x-amzn-requestid"], "fake-request-id-1");
+        assert!(resp.headers().get("set-cookie").is_none());
+        assert_eq!(
+            resp.text().await.unwrap(),
+            r#"{"SecretList":[],"NextToken":null}"#
+        );
+
+        let seen = up.seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 1);
+        let h = &seen[0].headers;
+        assert_eq!(seen[0].uri, "/");
+        assert_eq!(h["host"], up.addr.to_string());
+        assert_eq!(h["content-type"], AMZ_JSON);
+        assert_eq!(h["x-amz-target"], "secretsmanager.ListSecrets");
+        assert!(
+            h["user-agent"]
+                .to_str()
+                .unwrap()
+                .starts_with("undelete-proxy/")
+        );
+        let auth = h["authorization"].to_str().unwrap();
+        assert!(
+            auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDTEST/")
+                && auth.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-target"),
+            "{auth}"
+        );
+        assert!(h.get("x-amz-date").is_some());
+        assert_eq!(seen[0].body, br#"{"MaxResults":5}"#);
+        server.abort();
+    }
+}
