@@ -140,13 +140,30 @@ impl WireDate {
         if let Some(secs) = value.as_f64() {
             from_seconds(secs)
         } else if let Some(text) = value.as_string() {
-            text.trim()
-                .parse::<f64>()
-                .map_or(WireDate::Unreadable, from_seconds)
+            number_from_text(text.trim()).map_or(WireDate::Unreadable, from_seconds)
         } else {
             WireDate::Unreadable
         }
     }
+}
+
+/// A number written in decimal notation, as Rust's `f64` parser reads it.
+#[cfg(not(target_arch = "wasm32"))]
+fn number_from_text(text: &str) -> Option<f64> {
+    text.parse().ok()
+}
+
+/// The same in the browser with JS's `+text` (Rust's parser is ~5 KB of wasm). The two agree on
+/// decimal notation; the other forms JS knows (`0x1f`, `Infinity`, `""` as 0) are refused first,
+/// and those Rust knows (`inf`, `NaN`) are never valid dates anyway.
+#[cfg(target_arch = "wasm32")]
+fn number_from_text(text: &str) -> Option<f64> {
+    let decimal = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    let n = decimal.then(|| wasm_bindgen::JsValue::from_str(text).unchecked_into_f64())?;
+    (!n.is_nan()).then_some(n)
 }
 
 fn from_seconds(secs: f64) -> WireDate {

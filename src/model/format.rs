@@ -40,6 +40,19 @@ pub fn days_text(ms: f64) -> String {
     plural((ms.max(0.0) / DAY_MS).floor() as u64, "day", "days")
 }
 
+/// Lower-cases `text` for search and sorting, by Unicode's default case mapping. The wasm build
+/// asks the browser (`toLowerCase`) for anything beyond ASCII: Rust's `to_lowercase` would add
+/// ~15 KB of Unicode tables to it.
+pub fn lowercase(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::JsString::from(text).to_lower_case().into();
+    #[cfg(not(target_arch = "wasm32"))]
+    text.to_lowercase()
+}
+
 /// "1 secret" / "1,200 secrets".
 pub fn count_text(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
@@ -87,6 +100,12 @@ mod tests {
         assert_eq!(count_text(1, "secret", "secrets"), "1 secret");
         assert_eq!(count_text(0, "secret", "secrets"), "0 secrets");
         assert_eq!(count_text(1_200, "secret", "secrets"), "1,200 secrets");
+    }
+
+    #[test]
+    fn lowercasing() {
+        assert_eq!(lowercase("Prod/DB"), "prod/db");
+        assert_eq!(lowercase("ÉTÉ ΟΔΟΣ"), "été οδος");
     }
 
     #[test]
