@@ -15,9 +15,13 @@ pub fn duration_text(ms: f64) -> String {
     if ms < MINUTE_MS {
         return "less than a minute".to_string();
     }
-    let days = (ms / DAY_MS).floor() as u64;
-    let hours = ((ms % DAY_MS) / HOUR_MS).floor() as u64;
-    let minutes = ((ms % HOUR_MS) / MINUTE_MS).floor() as u64;
+    // Whole minutes first, then integer arithmetic (f64 `%` would bring fmod into the wasm).
+    let total_minutes = (ms / MINUTE_MS).floor() as u64;
+    let per_hour = (HOUR_MS / MINUTE_MS) as u64;
+    let per_day = (DAY_MS / MINUTE_MS) as u64;
+    let days = total_minutes / per_day;
+    let hours = total_minutes % per_day / per_hour;
+    let minutes = total_minutes % per_hour;
     match (days, hours, minutes) {
         (0, 0, m) => plural(m, "minute", "minutes"),
         (0, h, 0) => plural(h, "hour", "hours"),
@@ -90,6 +94,14 @@ mod tests {
         assert_eq!(
             duration_text(29.0 * DAY_MS + 23.0 * HOUR_MS),
             "29 days 23 hours"
+        );
+        assert_eq!(
+            duration_text(3.0 * DAY_MS + 4.0 * HOUR_MS + 59.0 * MINUTE_MS + 59_999.0),
+            "3 days 4 hours"
+        );
+        assert_eq!(
+            duration_text(23.0 * HOUR_MS + 59.0 * MINUTE_MS + 59_999.0),
+            "23 hours 59 minutes"
         );
     }
 
