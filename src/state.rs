@@ -359,7 +359,7 @@ mod tests {
 
     #[test]
     fn index_html_prefetches_exactly_the_first_page_request() {
-        let body = serde_json::to_string(&list_request(None)).unwrap();
+        let body = list_request(None).to_json();
         let html = include_str!("../index.html");
         assert!(
             html.contains(&format!("body: '{body}'")),

@@ -3,45 +3,77 @@
 //! Shapes follow the AWS service model (botocore `secretsmanager/2017-10-17`). Parsing is lenient
 //! where real servers differ: moto sends explicit `null`s, integer or float epoch seconds, and
 //! `text/html` as the content type; unknown fields are ignored.
-
-use serde::{Deserialize, Deserializer, Serialize};
+//!
+//! There is no JSON parser in the wasm build: the browser's `JSON.parse` reads the text and the
+//! types here read the result field by field (see [`JsonValue`]). Native builds (the unit tests)
+//! read `serde_json::Value` with the same code, so the lenient rules are tested natively.
 
 /// `ListSecrets` request. `MaxResults` is at most 100 per the service model.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListSecretsRequest {
     pub include_planned_deletion: bool,
     pub max_results: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
 }
 
 /// A `ListSecrets` filter; `name` values are prefix matches.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Filter {
     pub key: String,
     pub values: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+impl ListSecretsRequest {
+    /// The JSON body, with AWS field names; an absent token and empty filters are left out.
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{\"IncludePlannedDeletion\":");
+        out.push_str(if self.include_planned_deletion {
+            "true"
+        } else {
+            "false"
+        });
+        out.push_str(",\"MaxResults\":");
+        out.push_str(&self.max_results.to_string());
+        if let Some(token) = &self.next_token {
+            out.push_str(",\"NextToken\":");
+            push_json_string(&mut out, token);
+        }
+        if !self.filters.is_empty() {
+            out.push_str(",\"Filters\":[");
+            for (i, filter) in self.filters.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str("{\"Key\":");
+                push_json_string(&mut out, &filter.key);
+                out.push_str(",\"Values\":[");
+                for (j, value) in filter.values.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    push_json_string(&mut out, value);
+                }
+                out.push_str("]}");
+            }
+            out.push(']');
+        }
+        out.push('}');
+        out
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListSecretsResponse {
-    #[serde(deserialize_with = "null_as_default")]
     pub secret_list: Vec<SecretListEntry>,
     pub next_token: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SecretListEntry {
-    #[serde(rename = "ARN")]
     pub arn: Option<String>,
     pub name: Option<String>,
     pub description: Option<String>,
-    #[serde(deserialize_with = "null_as_default")]
     pub tags: Vec<Tag>,
     pub last_changed_date: Option<WireDate>,
     pub last_accessed_date: Option<WireDate>,
@@ -50,31 +82,35 @@ pub struct SecretListEntry {
     pub owning_service: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tag {
     pub key: Option<String>,
     pub value: Option<String>,
 }
 
 /// `RestoreSecret` request; `SecretId` accepts an ARN or a name. We always send the ARN.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RestoreSecretRequest {
     pub secret_id: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+impl RestoreSecretRequest {
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{\"SecretId\":");
+        push_json_string(&mut out, &self.secret_id);
+        out.push('}');
+        out
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RestoreSecretResponse {
-    #[serde(rename = "ARN")]
     pub arn: Option<String>,
     pub name: Option<String>,
 }
 
 /// What the proxy says about itself at `GET /api/config`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProxyConfig {
     pub region: Option<String>,
     pub endpoint: Option<String>,
@@ -97,27 +133,37 @@ impl WireDate {
             WireDate::Unreadable => None,
         }
     }
+
+    /// A number is epoch seconds; so is a string holding one (some tools print epochs as
+    /// strings; ISO 8601 is not used by AWS JSON 1.1). Anything else is unreadable.
+    fn from_json<V: JsonValue>(value: &V) -> WireDate {
+        if let Some(secs) = value.as_f64() {
+            from_seconds(secs)
+        } else if let Some(text) = value.as_string() {
+            number_from_text(text.trim()).map_or(WireDate::Unreadable, from_seconds)
+        } else {
+            WireDate::Unreadable
+        }
+    }
 }
 
-impl<'de> Deserialize<'de> for WireDate {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Number(f64),
-            Text(String),
-            Other(serde::de::IgnoredAny),
-        }
-        Ok(match Raw::deserialize(deserializer)? {
-            Raw::Number(secs) => from_seconds(secs),
-            // Some tools print epochs as strings; ISO 8601 is not used by AWS JSON 1.1.
-            Raw::Text(text) => text
-                .trim()
-                .parse::<f64>()
-                .map_or(WireDate::Unreadable, from_seconds),
-            Raw::Other(_) => WireDate::Unreadable,
-        })
-    }
+/// A number written in decimal notation, as Rust's `f64` parser reads it.
+#[cfg(not(target_arch = "wasm32"))]
+fn number_from_text(text: &str) -> Option<f64> {
+    text.parse().ok()
+}
+
+/// The same in the browser with JS's `+text` (Rust's parser is ~5 KB of wasm). The two agree on
+/// decimal notation; the other forms JS knows (`0x1f`, `Infinity`, `""` as 0) are refused first,
+/// and those Rust knows (`inf`, `NaN`) are never valid dates anyway.
+#[cfg(target_arch = "wasm32")]
+fn number_from_text(text: &str) -> Option<f64> {
+    let decimal = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    let n = decimal.then(|| wasm_bindgen::JsValue::from_str(text).unchecked_into_f64())?;
+    (!n.is_nan()).then_some(n)
 }
 
 fn from_seconds(secs: f64) -> WireDate {
@@ -128,13 +174,243 @@ fn from_seconds(secs: f64) -> WireDate {
     }
 }
 
-/// Treats an explicit JSON `null` like an absent field.
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+/// A parsed JSON value, read field by field: the result of `JSON.parse` in the browser,
+/// `serde_json::Value` natively.
+pub trait JsonValue: Sized {
+    fn is_null(&self) -> bool;
+    /// A JSON object (not an array).
+    fn is_object(&self) -> bool;
+    /// The member `key` of an object; `None` when absent.
+    fn member(&self, key: &str) -> Option<Self>;
+    fn as_string(&self) -> Option<String>;
+    fn as_f64(&self) -> Option<f64>;
+    fn as_bool(&self) -> Option<bool>;
+    fn elements(&self) -> Option<Vec<Self>>;
+}
+
+/// Why a JSON answer did not have the expected shape.
+pub type ShapeError = String;
+
+/// A type read from a parsed JSON value.
+pub trait FromJson: Sized {
+    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError>;
+}
+
+/// Parses JSON text and reads a `T` from it.
+pub fn decode<T: FromJson>(text: &str) -> Result<T, ShapeError> {
+    T::from_json(&parse_json(text)?)
+}
+
+/// Member `key`: absent and `null` are both `None`; a value of the wrong type is an error.
+fn optional<V: JsonValue, T>(
+    object: &V,
+    key: &str,
+    read: impl FnOnce(&V) -> Option<T>,
+) -> Result<Option<T>, ShapeError> {
+    match object.member(key) {
+        Some(value) if !value.is_null() => read(&value)
+            .map(Some)
+            .ok_or_else(|| format!("{key} has the wrong type")),
+        _ => Ok(None),
+    }
+}
+
+/// A string member (absent or `null`: `None`).
+pub(crate) fn string<V: JsonValue>(object: &V, key: &str) -> Result<Option<String>, ShapeError> {
+    optional(object, key, V::as_string)
+}
+
+/// An array member: absent and `null` both read as empty.
+fn list<V: JsonValue, T>(
+    object: &V,
+    key: &str,
+    item: impl Fn(&V) -> Result<T, ShapeError>,
+) -> Result<Vec<T>, ShapeError> {
+    optional(object, key, V::elements)?
+        .unwrap_or_default()
+        .iter()
+        .map(item)
+        .collect()
+}
+
+fn date<V: JsonValue>(object: &V, key: &str) -> Option<WireDate> {
+    object
+        .member(key)
+        .filter(|value| !value.is_null())
+        .map(|value| WireDate::from_json(&value))
+}
+
+fn expect_object<V: JsonValue>(value: &V) -> Result<(), ShapeError> {
+    if value.is_object() {
+        Ok(())
+    } else {
+        Err("expected a JSON object".into())
+    }
+}
+
+impl FromJson for ListSecretsResponse {
+    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
+        expect_object(value)?;
+        Ok(ListSecretsResponse {
+            secret_list: list(value, "SecretList", SecretListEntry::from_json)?,
+            next_token: string(value, "NextToken")?,
+        })
+    }
+}
+
+impl FromJson for SecretListEntry {
+    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
+        expect_object(value)?;
+        Ok(SecretListEntry {
+            arn: string(value, "ARN")?,
+            name: string(value, "Name")?,
+            description: string(value, "Description")?,
+            tags: list(value, "Tags", Tag::from_json)?,
+            last_changed_date: date(value, "LastChangedDate"),
+            last_accessed_date: date(value, "LastAccessedDate"),
+            created_date: date(value, "CreatedDate"),
+            deleted_date: date(value, "DeletedDate"),
+            owning_service: string(value, "OwningService")?,
+        })
+    }
+}
+
+impl FromJson for Tag {
+    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
+        expect_object(value)?;
+        Ok(Tag {
+            key: string(value, "Key")?,
+            value: string(value, "Value")?,
+        })
+    }
+}
+
+impl FromJson for RestoreSecretResponse {
+    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
+        expect_object(value)?;
+        Ok(RestoreSecretResponse {
+            arn: string(value, "ARN")?,
+            name: string(value, "Name")?,
+        })
+    }
+}
+
+impl FromJson for ProxyConfig {
+    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
+        expect_object(value)?;
+        // `readOnly` may be absent (false), but not null.
+        let read_only = match value.member("readOnly") {
+            None => false,
+            Some(flag) => flag
+                .as_bool()
+                .ok_or_else(|| "readOnly has the wrong type".to_string())?,
+        };
+        Ok(ProxyConfig {
+            region: string(value, "region")?,
+            endpoint: string(value, "endpoint")?,
+            read_only,
+        })
+    }
+}
+
+/// Appends `text` as a JSON string literal (escaped as serde_json does).
+fn push_json_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 0xf] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The browser's `JSON.parse`; its `SyntaxError` message on failure.
+#[cfg(target_arch = "wasm32")]
+pub fn parse_json(text: &str) -> Result<wasm_bindgen::JsValue, ShapeError> {
+    js_sys::JSON::parse(text).map_err(|e| String::from(js_sys::Error::from(e).message()))
+}
+
+#[cfg(target_arch = "wasm32")]
+impl JsonValue for wasm_bindgen::JsValue {
+    fn is_null(&self) -> bool {
+        self.is_null_or_undefined()
+    }
+
+    fn is_object(&self) -> bool {
+        self.is_object() && !js_sys::Array::is_array(self)
+    }
+
+    fn member(&self, key: &str) -> Option<Self> {
+        js_sys::Reflect::get(self, &wasm_bindgen::JsValue::from_str(key))
+            .ok()
+            .filter(|v| !v.is_undefined())
+    }
+
+    fn as_string(&self) -> Option<String> {
+        wasm_bindgen::JsValue::as_string(self)
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        wasm_bindgen::JsValue::as_f64(self)
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        wasm_bindgen::JsValue::as_bool(self)
+    }
+
+    fn elements(&self) -> Option<Vec<Self>> {
+        js_sys::Array::is_array(self).then(|| js_sys::Array::from(self).iter().collect())
+    }
+}
+
+/// serde_json natively (the unit tests); it is not part of the wasm build.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parse_json(text: &str) -> Result<serde_json::Value, ShapeError> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl JsonValue for serde_json::Value {
+    fn is_null(&self) -> bool {
+        serde_json::Value::is_null(self)
+    }
+
+    fn is_object(&self) -> bool {
+        serde_json::Value::is_object(self)
+    }
+
+    fn member(&self, key: &str) -> Option<Self> {
+        self.get(key).cloned()
+    }
+
+    fn as_string(&self) -> Option<String> {
+        self.as_str().map(str::to_string)
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        serde_json::Value::as_f64(self)
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        serde_json::Value::as_bool(self)
+    }
+
+    fn elements(&self) -> Option<Vec<Self>> {
+        self.as_array().cloned()
+    }
 }
 
 #[cfg(test)]
@@ -150,7 +426,7 @@ mod tests {
             filters: vec![],
         };
         assert_eq!(
-            serde_json::to_string(&req).unwrap(),
+            req.to_json(),
             r#"{"IncludePlannedDeletion":true,"MaxResults":100}"#
         );
         let req = ListSecretsRequest {
@@ -162,7 +438,7 @@ mod tests {
             ..req
         };
         assert_eq!(
-            serde_json::to_string(&req).unwrap(),
+            req.to_json(),
             r#"{"IncludePlannedDeletion":true,"MaxResults":100,"NextToken":"abc","Filters":[{"Key":"name","Values":["prod/"]}]}"#
         );
     }
@@ -176,7 +452,7 @@ mod tests {
             "LastChangedDate": 1763856000, "LastAccessedDate": null, "CreatedDate": 1763850000,
             "DeletedDate": 1764460800.123456, "Tags": null, "SecretVersionsToStages": {"v1": ["AWSCURRENT"]},
             "OwningService": null, "PrimaryRegion": null}], "NextToken": null}"#;
-        let page: ListSecretsResponse = serde_json::from_str(body).unwrap();
+        let page: ListSecretsResponse = decode(body).unwrap();
         assert_eq!(page.next_token, None);
         let entry = &page.secret_list[0];
         assert_eq!(entry.name.as_deref(), Some("prod/db"));
@@ -196,7 +472,7 @@ mod tests {
         let body = r#"{"SecretList":[{"ARN":"arn:aws:secretsmanager:eu-west-1:111122223333:secret:a-1a2b3c",
             "Name":"a","Description":"API key","Tags":[{"Key":"team","Value":"payments"}],
             "LastChangedDate":1.523477145729E9,"DeletedDate":1.523477145729E9}],"NextToken":"tok=="}"#;
-        let page: ListSecretsResponse = serde_json::from_str(body).unwrap();
+        let page: ListSecretsResponse = decode(body).unwrap();
         assert_eq!(page.next_token.as_deref(), Some("tok=="));
         let entry = &page.secret_list[0];
         assert_eq!(
@@ -216,7 +492,7 @@ mod tests {
     #[test]
     fn empty_and_null_lists_parse_as_empty() {
         for body in [r#"{}"#, r#"{"SecretList":null}"#, r#"{"SecretList":[]}"#] {
-            let page: ListSecretsResponse = serde_json::from_str(body).unwrap();
+            let page: ListSecretsResponse = decode(body).unwrap();
             assert!(page.secret_list.is_empty(), "{body}");
             assert_eq!(page.next_token, None);
         }
@@ -226,7 +502,7 @@ mod tests {
     fn odd_dates_are_kept_as_unreadable_not_fatal() {
         let body = r#"{"SecretList":[{"Name":"x","DeletedDate":"soon"},{"Name":"y","DeletedDate":{"a":1}},
             {"Name":"z","DeletedDate":"1764460800"},{"Name":"w","DeletedDate":-5}]}"#;
-        let page: ListSecretsResponse = serde_json::from_str(body).unwrap();
+        let page: ListSecretsResponse = decode(body).unwrap();
         let dates: Vec<_> = page.secret_list.iter().map(|e| e.deleted_date).collect();
         assert_eq!(
             dates,
@@ -241,21 +517,53 @@ mod tests {
 
     #[test]
     fn a_non_object_answer_is_an_error() {
-        assert!(serde_json::from_str::<ListSecretsResponse>("[1,2]").is_err());
-        assert!(serde_json::from_str::<ListSecretsResponse>("<html>").is_err());
-        assert!(serde_json::from_str::<ListSecretsResponse>(r#"{"SecretList":"nope"}"#).is_err());
+        assert!(decode::<ListSecretsResponse>("[1,2]").is_err());
+        assert!(decode::<ListSecretsResponse>("<html>").is_err());
+        assert!(decode::<ListSecretsResponse>(r#"{"SecretList":"nope"}"#).is_err());
     }
 
     #[test]
     fn restore_answer_and_proxy_config_parse() {
-        let r: RestoreSecretResponse =
-            serde_json::from_str(r#"{"ARN":"arn:x","Name":"prod/db"}"#).unwrap();
+        let r: RestoreSecretResponse = decode(r#"{"ARN":"arn:x","Name":"prod/db"}"#).unwrap();
         assert_eq!(r.name.as_deref(), Some("prod/db"));
-        let c: ProxyConfig = serde_json::from_str(
-            r#"{"region":"us-east-1","endpoint":"http://127.0.0.1:5000","readOnly":true}"#,
-        )
-        .unwrap();
+        let c: ProxyConfig =
+            decode(r#"{"region":"us-east-1","endpoint":"http://127.0.0.1:5000","readOnly":true}"#)
+                .unwrap();
         assert!(c.read_only);
         assert_eq!(c.region.as_deref(), Some("us-east-1"));
+    }
+
+    #[test]
+    fn request_strings_are_escaped_like_json() {
+        let req = RestoreSecretRequest {
+            secret_id: "a\"b\\c\nd\u{1}é/".into(),
+        };
+        assert_eq!(req.to_json(), r#"{"SecretId":"a\"b\\c\nd\u0001é/"}"#);
+        let back = parse_json(&req.to_json()).unwrap();
+        assert_eq!(
+            back.member("SecretId")
+                .and_then(|v| v.as_string())
+                .as_deref(),
+            Some("a\"b\\c\nd\u{1}é/")
+        );
+    }
+
+    #[test]
+    fn missing_fields_default_and_wrong_types_fail() {
+        let page: ListSecretsResponse =
+            decode(r#"{"SecretList":[{"Tags":[{"Key":"k","Value":null}],"Extra":{"x":[1]}}]}"#)
+                .unwrap();
+        let entry = &page.secret_list[0];
+        assert_eq!((entry.arn.as_deref(), entry.deleted_date), (None, None));
+        assert_eq!(entry.tags[0].value, None);
+        assert!(decode::<ListSecretsResponse>(r#"{"SecretList":[{"Name":5}]}"#).is_err());
+        assert!(decode::<ListSecretsResponse>(r#"{"SecretList":[7]}"#).is_err());
+        assert!(decode::<ListSecretsResponse>(r#"{"NextToken":true}"#).is_err());
+
+        let c: ProxyConfig = decode("{}").unwrap();
+        assert_eq!(c, ProxyConfig::default());
+        assert!(decode::<ProxyConfig>(r#"{"readOnly":null}"#).is_err());
+        let r: RestoreSecretResponse = decode(r#"{"Name":null}"#).unwrap();
+        assert_eq!(r, RestoreSecretResponse::default());
     }
 }

@@ -4,11 +4,12 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
+use undelete::api::error::{ApiError, ErrorKind};
 use undelete::browser;
 use undelete::components::secrets_table::SecretsTable;
 use undelete::model::deadline::DAY_MS;
 use undelete::state::{Dashboard, ScanStatus};
-use undelete::wire::{SecretListEntry, WireDate};
+use undelete::wire::{ListSecretsResponse, ProxyConfig, SecretListEntry, WireDate, decode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -42,6 +43,52 @@ fn meta_content_is_read_from_the_page() {
         Some("https://proxy.example")
     );
     assert_eq!(browser::meta_content("absent-meta"), None);
+}
+
+/// The wasm build reads JSON through the browser's `JSON.parse` (the native tests cover the same
+/// rules through serde_json): explicit nulls, integer/float/string epochs, unknown fields.
+#[wasm_bindgen_test]
+fn wire_json_is_read_through_json_parse() {
+    let body = r#"{"SecretList": [{"ARN": "arn:a", "Name": "prod/db", "Description": null,
+        "RotationRules": null, "LastChangedDate": 1763856000, "DeletedDate": 1764460800.5,
+        "Tags": null, "SecretVersionsToStages": {"v1": ["AWSCURRENT"]}},
+        {"Name": "x", "DeletedDate": "1764460800", "Tags": [{"Key": "team", "Value": "pay"}]},
+        {"Name": "y", "DeletedDate": {"a": 1}}], "NextToken": null}"#;
+    let page: ListSecretsResponse = decode(body).unwrap();
+    assert_eq!(page.next_token, None);
+    let [a, x, y] = &page.secret_list[..] else {
+        panic!("{page:?}")
+    };
+    assert_eq!(
+        (a.name.as_deref(), a.description.as_deref()),
+        (Some("prod/db"), None)
+    );
+    assert_eq!(
+        a.last_changed_date,
+        Some(WireDate::EpochMillis(1_763_856_000_000.0))
+    );
+    assert_eq!(
+        a.deleted_date,
+        Some(WireDate::EpochMillis(1_764_460_800_500.0))
+    );
+    assert!(a.tags.is_empty());
+    assert_eq!(
+        x.deleted_date,
+        Some(WireDate::EpochMillis(1_764_460_800_000.0))
+    );
+    assert_eq!(x.tags[0].value.as_deref(), Some("pay"));
+    assert_eq!(y.deleted_date, Some(WireDate::Unreadable));
+    assert_eq!(
+        decode::<ListSecretsResponse>("{}").unwrap(),
+        Default::default()
+    );
+    assert!(decode::<ListSecretsResponse>("[1,2]").is_err());
+    assert!(decode::<ListSecretsResponse>("<html>").is_err());
+    assert!(decode::<ListSecretsResponse>(r#"{"SecretList":"nope"}"#).is_err());
+    let c: ProxyConfig = decode(r#"{"region":"eu-west-1","readOnly":true}"#).unwrap();
+    assert!(c.read_only);
+    let e = ApiError::from_response(400, r#"{"__type":"a#ThrottlingException:x","Message":"m"}"#);
+    assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Throttled, "m"));
 }
 
 #[wasm_bindgen_test]

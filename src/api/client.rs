@@ -1,8 +1,6 @@
 //! The one place the UI talks HTTP: AWS JSON 1.1 calls through the signing proxy.
 
 use gloo_net::http::Request;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -10,8 +8,8 @@ use crate::api::error::{ApiError, Operation};
 use crate::api::retry::Backoff;
 use crate::browser;
 use crate::wire::{
-    ListSecretsRequest, ListSecretsResponse, ProxyConfig, RestoreSecretRequest,
-    RestoreSecretResponse,
+    FromJson, ListSecretsRequest, ListSecretsResponse, ProxyConfig, RestoreSecretRequest,
+    RestoreSecretResponse, decode,
 };
 
 /// Where the proxy is: same origin by default, or the URL in
@@ -47,7 +45,7 @@ impl Client {
         &self,
         request: &ListSecretsRequest,
     ) -> Result<ListSecretsResponse, ApiError> {
-        self.call_with_retry("ListSecrets", request, Operation::List)
+        self.call_with_retry("ListSecrets", &request.to_json(), Operation::List)
             .await
     }
 
@@ -79,21 +77,25 @@ impl Client {
         let request = RestoreSecretRequest {
             secret_id: arn.to_string(),
         };
-        self.call_with_retry("RestoreSecret", &request, Operation::Restore { name })
-            .await
+        self.call_with_retry(
+            "RestoreSecret",
+            &request.to_json(),
+            Operation::Restore { name },
+        )
+        .await
     }
 
-    async fn call_with_retry<Req: Serialize, Resp: DeserializeOwned>(
+    async fn call_with_retry<Resp: FromJson>(
         &self,
         action: &str,
-        request: &Req,
+        body: &str,
         op: Operation<'_>,
     ) -> Result<Resp, ApiError> {
         let backoff = Backoff::default();
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match self.call(action, request).await {
+            match self.call(action, body).await {
                 Err(e) if e.is_transient(op) && backoff.allows_another(attempts) => {
                     browser::sleep_ms(backoff.delay_ms(attempts, browser::random())).await;
                 }
@@ -102,13 +104,7 @@ impl Client {
         }
     }
 
-    async fn call<Req: Serialize, Resp: DeserializeOwned>(
-        &self,
-        action: &str,
-        request: &Req,
-    ) -> Result<Resp, ApiError> {
-        let body = serde_json::to_string(request)
-            .map_err(|e| ApiError::malformed(0, format!("could not encode the request: {e}")))?;
+    async fn call<Resp: FromJson>(&self, action: &str, body: &str) -> Result<Resp, ApiError> {
         let response = Request::post(&self.url("/api/secretsmanager"))
             .header("Content-Type", "application/x-amz-json-1.1")
             .header("X-Amz-Target", &format!("secretsmanager.{action}"))
@@ -121,7 +117,7 @@ impl Client {
     }
 }
 
-async fn read_json<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
+async fn read_json<T: FromJson>(response: gloo_net::http::Response) -> Result<T, ApiError> {
     let status = response.status();
     let text = response
         .text()
@@ -130,7 +126,7 @@ async fn read_json<T: DeserializeOwned>(response: gloo_net::http::Response) -> R
     if !(200..300).contains(&status) {
         return Err(ApiError::from_response(status, &text));
     }
-    serde_json::from_str(&text).map_err(|e| {
+    decode(&text).map_err(|e| {
         ApiError::malformed(
             status,
             format!("expected an AWS JSON answer but got something else ({e})"),

@@ -1,7 +1,7 @@
 //! Turning whatever came back (AWS JSON errors, the proxy's own refusals, moto's XML auth errors,
 //! HTML error pages, a dead network) into one error type with plain words for people.
 
-use serde::Deserialize;
+use crate::wire::{FromJson, JsonValue, ShapeError, parse_json, string};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -41,14 +41,25 @@ pub enum Operation<'a> {
     Restore { name: &'a str },
 }
 
-#[derive(Deserialize)]
+/// An AWS JSON error body: `__type`, `message` (or `Message`), and `code` from some servers.
 struct JsonError {
-    #[serde(rename = "__type")]
     kind: Option<String>,
-    #[serde(alias = "Message")]
     message: Option<String>,
-    #[serde(rename = "code")]
     code: Option<String>,
+}
+
+impl FromJson for JsonError {
+    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
+        let message = match string(value, "message")? {
+            Some(m) => Some(m),
+            None => string(value, "Message")?,
+        };
+        Ok(JsonError {
+            kind: string(value, "__type")?,
+            message,
+            code: string(value, "code")?,
+        })
+    }
 }
 
 impl ApiError {
@@ -164,7 +175,7 @@ impl ApiError {
 fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
     let trimmed = body.trim_start();
     if trimmed.starts_with('{')
-        && let Ok(err) = serde_json::from_str::<JsonError>(trimmed)
+        && let Ok(err) = parse_json(trimmed).and_then(|v| JsonError::from_json(&v))
     {
         let code = err.kind.or(err.code).map(|c| short_code(&c).to_string());
         return (code, err.message.filter(|m| !m.is_empty()));

@@ -1,3 +1,4 @@
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use crate::api::error::Operation;
@@ -10,27 +11,25 @@ use crate::state::{Dashboard, ScanStatus};
 pub fn ScanStatusBar() -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
     move || match dashboard.scan.get() {
-        ScanStatus::Running => view! {
+        ScanStatus::Running => EitherOf3::A(view! {
             <div class="scan-status">
                 <progress aria-label="Loading secrets"></progress>
                 <span>{move || dashboard.progress_text()}</span>
             </div>
-        }
-        .into_any(),
+        }),
         ScanStatus::Done => {
             let scanned = dashboard.listing.with(|l| l.scanned());
             let at = browser::format_time(browser::now_ms());
-            view! {
+            EitherOf3::B(view! {
                 <div class="scan-status done muted">
                     {format!(
                         "Complete: scanned {} in this region, last refreshed at {at}.",
                         count_text(scanned, "secret", "secrets"),
                     )}
                 </div>
-            }
-            .into_any()
+            })
         }
-        ScanStatus::Failed(error) => view! {
+        ScanStatus::Failed(error) => EitherOf3::C(view! {
             <div class="banner error" role="alert">
                 <p>
                     <strong>"Could not load the list. "</strong>
@@ -50,7 +49,6 @@ pub fn ScanStatusBar() -> impl IntoView {
                     "Retry"
                 </button>
             </div>
-        }
-        .into_any(),
+        }),
     }
 }

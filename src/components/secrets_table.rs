@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::browser;
@@ -127,9 +128,9 @@ fn SecretRowView(row: Arc<SecretRow>) -> impl IntoView {
             </th>
             <td class="description">
                 {if row.description.is_empty() {
-                    view! { <span class="muted">"No description"</span> }.into_any()
+                    Either::Left(view! { <span class="muted">"No description"</span> })
                 } else {
-                    view! { <span>{row.description.clone()}</span> }.into_any()
+                    Either::Right(view! { <span>{row.description.clone()}</span> })
                 }}
             </td>
             <td class="deletion-date">
@@ -149,24 +150,24 @@ fn SecretRowView(row: Arc<SecretRow>) -> impl IntoView {
             </td>
             <td class="tags">
                 {if row.tags.is_empty() {
-                    view! { <span class="muted">"No tags"</span> }.into_any()
+                    Either::Left(view! { <span class="muted">"No tags"</span> })
                 } else {
-                    view! {
+                    Either::Right(view! {
                         <ul class="tag-list">
                             {row.tags.iter().map(|(k, v)| {
                                 let text = if v.is_empty() { k.clone() } else { format!("{k}: {v}") };
                                 view! { <li>{text}</li> }
                             }).collect_view()}
                         </ul>
-                    }.into_any()
+                    })
                 }}
             </td>
             <td class="last-changed">
                 {match row.last_changed {
-                    Some(ms) => view! {
+                    Some(ms) => Either::Left(view! {
                         <time datetime=browser::iso_date(ms)>{browser::format_date(ms)}</time>
-                    }.into_any(),
-                    None => view! { <span class="muted">"Unknown"</span> }.into_any(),
+                    }),
+                    None => Either::Right(view! { <span class="muted">"Unknown"</span> }),
                 }}
             </td>
             <td class="actions">

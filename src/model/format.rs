@@ -15,9 +15,13 @@ pub fn duration_text(ms: f64) -> String {
     if ms < MINUTE_MS {
         return "less than a minute".to_string();
     }
-    let days = (ms / DAY_MS).floor() as u64;
-    let hours = ((ms % DAY_MS) / HOUR_MS).floor() as u64;
-    let minutes = ((ms % HOUR_MS) / MINUTE_MS).floor() as u64;
+    // Whole minutes first, then integer arithmetic (f64 `%` would bring fmod into the wasm).
+    let total_minutes = (ms / MINUTE_MS).floor() as u64;
+    let per_hour = (HOUR_MS / MINUTE_MS) as u64;
+    let per_day = (DAY_MS / MINUTE_MS) as u64;
+    let days = total_minutes / per_day;
+    let hours = total_minutes % per_day / per_hour;
+    let minutes = total_minutes % per_hour;
     match (days, hours, minutes) {
         (0, 0, m) => plural(m, "minute", "minutes"),
         (0, h, 0) => plural(h, "hour", "hours"),
@@ -38,6 +42,19 @@ pub fn duration_text(ms: f64) -> String {
 /// Whole days, rounded down, for estimates where hours would be false precision.
 pub fn days_text(ms: f64) -> String {
     plural((ms.max(0.0) / DAY_MS).floor() as u64, "day", "days")
+}
+
+/// Lower-cases `text` for search and sorting, by Unicode's default case mapping. The wasm build
+/// asks the browser (`toLowerCase`) for anything beyond ASCII: Rust's `to_lowercase` would add
+/// ~15 KB of Unicode tables to it.
+pub fn lowercase(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::JsString::from(text).to_lower_case().into();
+    #[cfg(not(target_arch = "wasm32"))]
+    text.to_lowercase()
 }
 
 /// "1 secret" / "1,200 secrets".
@@ -78,6 +95,14 @@ mod tests {
             duration_text(29.0 * DAY_MS + 23.0 * HOUR_MS),
             "29 days 23 hours"
         );
+        assert_eq!(
+            duration_text(3.0 * DAY_MS + 4.0 * HOUR_MS + 59.0 * MINUTE_MS + 59_999.0),
+            "3 days 4 hours"
+        );
+        assert_eq!(
+            duration_text(23.0 * HOUR_MS + 59.0 * MINUTE_MS + 59_999.0),
+            "23 hours 59 minutes"
+        );
     }
 
     #[test]
@@ -87,6 +112,12 @@ mod tests {
         assert_eq!(count_text(1, "secret", "secrets"), "1 secret");
         assert_eq!(count_text(0, "secret", "secrets"), "0 secrets");
         assert_eq!(count_text(1_200, "secret", "secrets"), "1,200 secrets");
+    }
+
+    #[test]
+    fn lowercasing() {
+        assert_eq!(lowercase("Prod/DB"), "prod/db");
+        assert_eq!(lowercase("ÉTÉ ΟΔΟΣ"), "été οδος");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! One secret scheduled for deletion, as the table shows it.
 
+use crate::model::format::lowercase;
 use crate::wire::{SecretListEntry, WireDate};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +17,8 @@ pub struct SecretRow {
     pub owning_service: Option<String>,
     /// Lower-cased name, description and tags, for search.
     search_text: String,
+    /// Length of the lower-cased name at the start of `search_text` (the sort key).
+    lower_name_len: usize,
 }
 
 impl SecretRow {
@@ -34,13 +37,17 @@ impl SecretRow {
             .into_iter()
             .map(|t| (t.key.unwrap_or_default(), t.value.unwrap_or_default()))
             .collect();
-        let mut search_text = format!("{name}\n{description}");
+        let mut rest = description.clone();
         for (k, v) in &tags {
-            search_text.push('\n');
-            search_text.push_str(k);
-            search_text.push('=');
-            search_text.push_str(v);
+            rest.push('\n');
+            rest.push_str(k);
+            rest.push('=');
+            rest.push_str(v);
         }
+        let mut search_text = lowercase(&name);
+        let lower_name_len = search_text.len();
+        search_text.push('\n');
+        search_text.push_str(&lowercase(&rest));
         Some(SecretRow {
             arn,
             name,
@@ -49,8 +56,14 @@ impl SecretRow {
             deleted_date: deleted.millis(),
             last_changed: entry.last_changed_date.and_then(WireDate::millis),
             owning_service: entry.owning_service.filter(|s| !s.is_empty()),
-            search_text: search_text.to_lowercase(),
+            search_text,
+            lower_name_len,
         })
+    }
+
+    /// The lower-cased name, which the table sorts by.
+    pub fn lower_name(&self) -> &str {
+        &self.search_text[..self.lower_name_len]
     }
 
     /// Every whitespace-separated term of the (lower-cased) query must occur somewhere.

@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use crate::model::deadline::Deadline;
+use crate::model::format::lowercase;
 use crate::model::secret_row::SecretRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +68,7 @@ impl Sort {
 
 /// Splits a search query into lower-cased terms.
 pub fn query_terms(query: &str) -> Vec<String> {
-    query.split_whitespace().map(str::to_lowercase).collect()
+    query.split_whitespace().map(lowercase).collect()
 }
 
 /// The rows to show: those matching `query`, in `sort` order.
@@ -109,9 +110,8 @@ pub fn sorted_rows(rows: &[Arc<SecretRow>], sort: Sort, now: f64) -> Vec<Arc<Sec
         }
     };
     let by_name = |a: &SecretRow, b: &SecretRow| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
+        a.lower_name()
+            .cmp(b.lower_name())
             .then_with(|| a.arn.cmp(&b.arn))
     };
     let flip = |o: Ordering| match sort.direction {
