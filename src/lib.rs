@@ -7,20 +7,13 @@
 //! - `state`: reactive state and the scan/restore controllers.
 //! - `components`: the views.
 //! - `browser`: thin wrappers over browser APIs.
-//! - `wasm_alloc`: the wasm build's memory allocator (smaller than the standard one).
 
 pub mod api;
 pub mod browser;
 pub mod components;
 pub mod model;
 pub mod state;
-#[cfg(target_arch = "wasm32")]
-pub mod wasm_alloc;
 pub mod wire;
-
-#[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static ALLOCATOR: wasm_alloc::Allocator = wasm_alloc::Allocator::new();
 
 /// Mounts the app on `<body>`.
 pub fn start() {
