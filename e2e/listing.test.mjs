@@ -36,6 +36,17 @@ describe('listing', () => {
     for (const name of expected) {
       assert.equal(await cancelButton(page, name).count(), 1, `one "Cancel deletion for ${name}" button`);
     }
+    // Chromium's own accessibility tree (what a screen reader reads) has every row's button too,
+    // including rows far below the fold: small tables never skip rendering off-screen rows.
+    await page.setViewportSize({ width: 1280, height: 200 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const cdp = await context.newCDPSession(page);
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const axButtons = new Set(nodes.filter((n) => !n.ignored && n.role?.value === 'button').map((n) => n.name?.value));
+    for (const name of expected) {
+      assert.ok(axButtons.has(`Cancel deletion for ${name}`), `accessibility tree has the button for ${name}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
     // Columns of the contract.
     const headers = (await table(page).getByRole('columnheader').allInnerTexts()).map((s) => s.trim());
     for (const h of ['Name', 'Description', 'Deletion date', 'Time left', 'Tags', 'Last changed', 'Actions']) {

@@ -9,6 +9,12 @@ use crate::model::secret_row::SecretRow;
 use crate::model::table_view::SortColumn;
 use crate::state::{Dashboard, ScanStatus};
 
+/// From this many rows on, rows off screen skip rendering (`content-visibility: auto` in
+/// main.css): laying out every row again is what makes search and long scans slow. Below it every
+/// row stays rendered, because Chromium leaves skipped rows' content out of the accessibility tree
+/// (a screen reader could not read those rows until they are scrolled into view).
+const LARGE_TABLE: usize = 200;
+
 /// The table of secrets scheduled for deletion, or the empty state.
 #[component]
 pub fn SecretsTable() -> impl IntoView {
@@ -16,6 +22,7 @@ pub fn SecretsTable() -> impl IntoView {
     let has_rows = move || dashboard.listing.with(|l| !l.rows().is_empty());
     let scan_done = move || dashboard.scan.with(|s| *s == ScanStatus::Done);
     let nothing_matches = move || has_rows() && dashboard.match_count.get() == 0;
+    let large = move || dashboard.sorted.with(Vec::len) >= LARGE_TABLE;
 
     view! {
         <Show when=move || !has_rows() && scan_done()>
@@ -26,7 +33,7 @@ pub fn SecretsTable() -> impl IntoView {
         </Show>
         <Show when=has_rows>
             <div class="table-wrap">
-                <table class="secrets">
+                <table class="secrets" class:large=large>
                     // The sort order is conveyed by `aria-sort` on the headers.
                     <caption>"Secrets scheduled for deletion"</caption>
                     <thead>
