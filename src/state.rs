@@ -19,8 +19,10 @@ use crate::wire::{ListSecretsRequest, ProxyConfig, SecretListEntry};
 /// ListSecrets' largest page.
 const PAGE_SIZE: u32 = 100;
 /// How often, at most, newly listed pages are added to the table while a scan runs. Each hand-over
-/// re-sorts and diffs every row, so pages that arrive close together go in together.
-const BATCH_INTERVAL_MS: f64 = 100.0;
+/// re-sorts and diffs every row, and Leptos' keyed `<For>` then moves many existing rows in the
+/// DOM, not just the new ones (5,800 row moves over a 1,667-row scan at 300 ms, 13,600 at
+/// 100 ms): pages that arrive close together go in together.
+const BATCH_INTERVAL_MS: f64 = 300.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScanStatus {
