@@ -230,10 +230,8 @@ impl Dashboard {
                     batch.flush();
                     self.listing.update(Listing::finish_scan);
                     self.scan.set(ScanStatus::Done);
-                    // Marked once the reactive DOM updates (which run as microtasks) have put
-                    // every row on the page, so the figure includes rendering the full table.
-                    browser::sleep_ms(0.0).await;
-                    browser::mark("undelete:list-complete");
+                    // The figure includes rendering the full table.
+                    mark_once_rendered("undelete:list-complete").await;
                     let found = self.listing.with_untracked(Listing::found);
                     self.announcement.set(Announcement::new(
                         Tone::Info,
@@ -313,13 +311,16 @@ impl Batch {
         self.last_flush = Some(browser::now_ms());
         if !self.first_row_marked && self.listing.with_untracked(|l| l.found() > 0) {
             self.first_row_marked = true;
-            // Like `list-complete`: marked once the DOM updates have put the rows on the page.
-            spawn_local(async {
-                browser::sleep_ms(0.0).await;
-                browser::mark("undelete:first-row");
-            });
+            spawn_local(mark_once_rendered("undelete:first-row"));
         }
     }
+}
+
+/// Records a `performance` mark once the reactive DOM updates (which run as microtasks) have
+/// put the latest rows on the page: the benchmark's figures include rendering them.
+async fn mark_once_rendered(name: &'static str) {
+    browser::sleep_ms(0.0).await;
+    browser::mark(name);
 }
 
 /// One ListSecrets page of a scan; the first page's request must match the one `index.html`
