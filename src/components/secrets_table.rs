@@ -182,10 +182,10 @@ fn SecretRowView(row: Arc<SecretRow>) -> impl IntoView {
                 // and an owner per row.
                 {move || {
                     if dashboard.read_only() {
-                        view! { <span class="muted">"Read-only"</span> }.into_any()
+                        Either::Left(view! { <span class="muted">"Read-only"</span> })
                     } else {
                         let row = open_row.clone();
-                        view! {
+                        Either::Right(view! {
                             <button
                                 type="button"
                                 class="restore"
@@ -195,8 +195,7 @@ fn SecretRowView(row: Arc<SecretRow>) -> impl IntoView {
                             >
                                 "Cancel deletion"
                             </button>
-                        }
-                        .into_any()
+                        })
                     }
                 }}
             </td>
