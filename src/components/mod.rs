@@ -4,6 +4,7 @@ pub mod app;
 pub mod live_region;
 pub mod page_header;
 pub mod restore_dialog;
+pub mod row_list;
 pub mod scan_status;
 pub mod secrets_table;
 pub mod toolbar;

@@ -4,6 +4,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::browser;
+use crate::components::row_list::RowList;
 use crate::model::deadline::Deadline;
 use crate::model::secret_row::SecretRow;
 use crate::model::table_view::SortColumn;
@@ -47,21 +48,7 @@ pub fn SecretsTable() -> impl IntoView {
                             <th scope="col">"Actions"</th>
                         </tr>
                     </thead>
-                    <tbody>
-                        <For
-                            each=move || dashboard.sorted.get()
-                            key=|row| {
-                                (
-                                    row.arn.clone(),
-                                    row.deleted_date.map(f64::to_bits),
-                                    row.last_changed.map(f64::to_bits),
-                                )
-                            }
-                            let:row
-                        >
-                            <SecretRowView row />
-                        </For>
-                    </tbody>
+                    <RowList rows=dashboard.sorted row_view=secret_row_view />
                 </table>
             </div>
             <Show when=nothing_matches>
@@ -111,8 +98,9 @@ fn SortHeader(column: SortColumn) -> impl IntoView {
     }
 }
 
-#[component]
-fn SecretRowView(row: Arc<SecretRow>) -> impl IntoView {
+/// One secret's row. A plain function, not a component: [`RowList`] builds it under the row's own
+/// reactive owner.
+fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
     let deleted_date = row.deleted_date;
     let deadline = move || Deadline::from_deleted_date(deleted_date, dashboard.now.get());

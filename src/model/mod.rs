@@ -4,5 +4,6 @@
 pub mod deadline;
 pub mod format;
 pub mod listing;
+pub mod reorder;
 pub mod secret_row;
 pub mod table_view;
