@@ -112,13 +112,3 @@ pub fn meta_content(name: &str) -> Option<String> {
         .ok()?;
     Some(meta.content())
 }
-
-/// Takes, at most once, the first ListSecrets page that `index.html` started fetching before the
-/// app loaded: `window.undeletePrefetch`, a `Promise<Response>`.
-pub fn take_prefetched_page() -> Option<js_sys::Promise> {
-    let window: Object = web_sys::window()?.into();
-    let key = JsValue::from_str("undeletePrefetch");
-    let value = Reflect::get(&window, &key).ok()?;
-    let _ = Reflect::delete_property(&window, &key);
-    value.dyn_into::<js_sys::Promise>().ok()
-}

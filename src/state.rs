@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 
 use crate::api::client::Client;
 use crate::api::error::{ApiError, Operation};
+use crate::api::list_feed::ListFeed;
 use crate::browser;
 use crate::model::format::{count_text, grouped};
 use crate::model::listing::{Listing, Pager};
@@ -18,10 +19,9 @@ use crate::wire::{ListSecretsRequest, ProxyConfig, SecretListEntry};
 
 /// ListSecrets' largest page.
 const PAGE_SIZE: u32 = 100;
-/// How often, at most, newly listed pages are added to the table while a scan runs. Each hand-over
-/// re-sorts and diffs every row, and Leptos' keyed `<For>` then moves many existing rows in the
-/// DOM, not just the new ones (5,800 row moves over a 1,667-row scan at 300 ms, 13,600 at
-/// 100 ms): pages that arrive close together go in together.
+/// While the table is behind the list worker, pages that are already waiting go to the table
+/// together, at most this long apart: each hand-over re-sorts and diffs every row (and Leptos'
+/// keyed `<For>` moves many existing rows in the DOM, not just the new ones).
 const BATCH_INTERVAL_MS: f64 = 300.0;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -198,14 +198,21 @@ impl Dashboard {
         let current = move || self.generation.get_untracked() == generation;
         spawn_local(async move {
             let client = Client::from_page();
+            // Pages come from the list worker while it has them; the rest by ourselves.
+            let mut feed = ListFeed::start();
             let mut pager = Pager::default();
             let mut batch = Batch::new(self.listing);
             loop {
-                let request = list_request(pager.token());
-                let page = if pager.token().is_none() {
-                    client.first_list_page(&request).await
-                } else {
-                    client.list_secrets(&request).await
+                let fed = match &feed {
+                    Some(feed) => feed.page(pager.token()).await,
+                    None => None,
+                };
+                let page = match fed {
+                    Some(page) => page,
+                    None => {
+                        feed = None;
+                        client.list_secrets(&list_request(pager.token())).await
+                    }
                 };
                 if !current() {
                     return;
@@ -217,7 +224,8 @@ impl Dashboard {
                         return self.scan.set(ScanStatus::Failed(error));
                     }
                 };
-                batch.add(page.secret_list);
+                let more_ready = feed.as_ref().is_some_and(ListFeed::has_page_ready);
+                batch.add(page.secret_list, more_ready);
                 if pager.advance(page.next_token).is_err() {
                     batch.flush();
                     let error = ApiError::malformed(
@@ -274,8 +282,8 @@ impl Dashboard {
     }
 }
 
-/// Hands listed pages to the table in batches (see [`BATCH_INTERVAL_MS`]). The first page goes at
-/// once, so the first rows show as early as possible.
+/// Hands listed pages to the table. The first page goes at once, so the first rows show as early
+/// as possible.
 struct Batch {
     listing: RwSignal<Listing>,
     pending: Vec<SecretListEntry>,
@@ -293,12 +301,14 @@ impl Batch {
         }
     }
 
-    fn add(&mut self, entries: Vec<SecretListEntry>) {
+    /// Adds a page's entries; they are drawn now unless another page is already waiting (then
+    /// they go with it), but at least every [`BATCH_INTERVAL_MS`].
+    fn add(&mut self, entries: Vec<SecretListEntry>, more_ready: bool) {
         self.pending.extend(entries);
         let due = self
             .last_flush
             .is_none_or(|at| browser::now_ms() - at >= BATCH_INTERVAL_MS);
-        if due {
+        if due || !more_ready {
             self.flush();
         }
     }
@@ -361,14 +371,30 @@ mod tests {
     }
 
     #[test]
-    fn index_html_prefetches_exactly_the_first_page_request() {
-        let body = list_request(None).to_json();
+    fn the_list_feed_sends_exactly_the_apps_requests() {
         let html = include_str!("../index.html");
+        let first = list_request(None).to_json();
         assert!(
-            html.contains(&format!("body: '{body}'")),
-            "index.html must send {body}"
+            html.contains(&format!("const FIRST_PAGE = '{first}';")),
+            "index.html must send {first} first"
         );
         assert!(html.contains("'X-Amz-Target': 'secretsmanager.ListSecrets'"));
+        assert!(
+            html.contains(r#"<link data-trunk rel="copy-file" href="worker/list-pages.js" />"#)
+        );
+        assert!(html.contains("new Worker('list-pages.js')"));
+        // The worker sends the first page's request plus the token, JSON-escaped.
+        let worker = include_str!("../worker/list-pages.js");
+        assert!(worker.contains("'X-Amz-Target': 'secretsmanager.ListSecrets'"));
+        assert!(
+            worker.contains(
+                r#"firstBody.slice(0, -1) + ',"NextToken":' + JSON.stringify(token) + '}'"#
+            )
+        );
+        assert_eq!(
+            list_request(Some("a\"b")).to_json(),
+            format!("{},\"NextToken\":\"a\\\"b\"}}", &first[..first.len() - 1])
+        );
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! The one place the UI talks HTTP: AWS JSON 1.1 calls through the signing proxy.
 
 use gloo_net::http::Request;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::api::error::{ApiError, Operation};
 use crate::api::retry::Backoff;
@@ -47,25 +45,6 @@ impl Client {
     ) -> Result<ListSecretsResponse, ApiError> {
         self.call_with_retry("ListSecrets", &request.to_json(), Operation::List)
             .await
-    }
-
-    /// The first ListSecrets page of a scan, taken from the request `index.html` sent while the
-    /// app was loading when there is one (it saves the time to download and start the app). If
-    /// that request failed transiently, or there is none, this is an ordinary call.
-    pub async fn first_list_page(
-        &self,
-        request: &ListSecretsRequest,
-    ) -> Result<ListSecretsResponse, ApiError> {
-        if let Some(promise) = browser::take_prefetched_page()
-            && let Ok(response) = JsFuture::from(promise).await
-            && let Ok(response) = response.dyn_into::<web_sys::Response>()
-        {
-            let result = read_json(response.into()).await;
-            if !matches!(&result, Err(e) if e.is_transient(Operation::List)) {
-                return result;
-            }
-        }
-        self.list_secrets(request).await
     }
 
     /// RestoreSecret for one secret, retried only while throttled (then it surely did not run).
@@ -123,10 +102,15 @@ async fn read_json<T: FromJson>(response: gloo_net::http::Response) -> Result<T,
         .text()
         .await
         .map_err(|e| ApiError::network(format!("the answer was cut off: {e}")))?;
+    answer_from_text(status, &text)
+}
+
+/// An answer's body read as `T`, or the error it describes.
+pub fn answer_from_text<T: FromJson>(status: u16, text: &str) -> Result<T, ApiError> {
     if !(200..300).contains(&status) {
-        return Err(ApiError::from_response(status, &text));
+        return Err(ApiError::from_response(status, text));
     }
-    decode(&text).map_err(|e| {
+    decode(text).map_err(|e| {
         ApiError::malformed(
             status,
             format!("expected an AWS JSON answer but got something else ({e})"),
