@@ -71,6 +71,16 @@ pub async fn sleep_ms(ms: f64) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// Resolves at the next animation frame (never while the page is hidden).
+pub async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// A random fraction in [0, 1) for retry jitter.
 pub fn random() -> f64 {
     js_sys::Math::random()

@@ -69,6 +69,9 @@ pub struct ListSecretsResponse {
     pub next_token: Option<String>,
 }
 
+/// One secret of a ListSecrets page. Only secrets scheduled for deletion are read in full: a live
+/// secret (no `DeletedDate`) is counted but its other fields are not read (they stay `None`),
+/// because the dashboard never shows it and most secrets are live.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SecretListEntry {
     pub arn: Option<String>,
@@ -76,8 +79,6 @@ pub struct SecretListEntry {
     pub description: Option<String>,
     pub tags: Vec<Tag>,
     pub last_changed_date: Option<WireDate>,
-    pub last_accessed_date: Option<WireDate>,
-    pub created_date: Option<WireDate>,
     pub deleted_date: Option<WireDate>,
     pub owning_service: Option<String>,
 }
@@ -261,15 +262,17 @@ impl FromJson for ListSecretsResponse {
 impl FromJson for SecretListEntry {
     fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
         expect_object(value)?;
+        let deleted_date = date(value, "DeletedDate");
+        if deleted_date.is_none() {
+            return Ok(SecretListEntry::default());
+        }
         Ok(SecretListEntry {
             arn: string(value, "ARN")?,
             name: string(value, "Name")?,
             description: string(value, "Description")?,
             tags: list(value, "Tags", Tag::from_json)?,
             last_changed_date: date(value, "LastChangedDate"),
-            last_accessed_date: date(value, "LastAccessedDate"),
-            created_date: date(value, "CreatedDate"),
-            deleted_date: date(value, "DeletedDate"),
+            deleted_date,
             owning_service: string(value, "OwningService")?,
         })
     }
@@ -482,11 +485,22 @@ mod tests {
                 value: Some("payments".into())
             }]
         );
-        assert_eq!(entry.created_date, None);
         assert_eq!(
             entry.deleted_date.and_then(WireDate::millis),
             Some(1_523_477_145_729.0)
         );
+    }
+
+    /// Live secrets are counted, not read: even a field of the wrong type does not matter.
+    #[test]
+    fn live_secrets_are_counted_but_not_read() {
+        let body = r#"{"SecretList":[{"Name":"live","Description":7,"DeletedDate":null},
+            {"Name":"also-live"},{"Name":"gone","DeletedDate":1764460800}]}"#;
+        let page: ListSecretsResponse = decode(body).unwrap();
+        assert_eq!(page.secret_list.len(), 3);
+        assert_eq!(page.secret_list[0], SecretListEntry::default());
+        assert_eq!(page.secret_list[1], SecretListEntry::default());
+        assert_eq!(page.secret_list[2].name.as_deref(), Some("gone"));
     }
 
     #[test]
@@ -550,13 +564,15 @@ mod tests {
 
     #[test]
     fn missing_fields_default_and_wrong_types_fail() {
-        let page: ListSecretsResponse =
-            decode(r#"{"SecretList":[{"Tags":[{"Key":"k","Value":null}],"Extra":{"x":[1]}}]}"#)
-                .unwrap();
+        let page: ListSecretsResponse = decode(
+            r#"{"SecretList":[{"DeletedDate":1,"Tags":[{"Key":"k","Value":null}],"Extra":{"x":[1]}}]}"#,
+        )
+        .unwrap();
         let entry = &page.secret_list[0];
-        assert_eq!((entry.arn.as_deref(), entry.deleted_date), (None, None));
+        assert_eq!(entry.arn.as_deref(), None);
         assert_eq!(entry.tags[0].value, None);
-        assert!(decode::<ListSecretsResponse>(r#"{"SecretList":[{"Name":5}]}"#).is_err());
+        let bad = r#"{"SecretList":[{"Name":5,"DeletedDate":1}]}"#;
+        assert!(decode::<ListSecretsResponse>(bad).is_err());
         assert!(decode::<ListSecretsResponse>(r#"{"SecretList":[7]}"#).is_err());
         assert!(decode::<ListSecretsResponse>(r#"{"NextToken":true}"#).is_err());
 
