@@ -1,6 +1,8 @@
 //! The dashboard's reactive state and the two things it does: scan every ListSecrets page, and
 //! restore one secret. Components read this from context; the logic it relies on is in `model`.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::html::Dialog;
@@ -19,10 +21,10 @@ use crate::wire::{ListSecretsRequest, ProxyConfig, SecretListEntry};
 
 /// ListSecrets' largest page.
 const PAGE_SIZE: u32 = 100;
-/// While the table is behind the list worker, pages that are already waiting go to the table
-/// together, at most this long apart: each hand-over re-sorts and diffs every row (and Leptos'
-/// keyed `<For>` moves many existing rows in the DOM, not just the new ones).
-const BATCH_INTERVAL_MS: f64 = 300.0;
+/// How often, at most, newly listed pages are added to the table while a scan runs. Each
+/// hand-over re-sorts the rows and makes the browser lay out the table again; the list worker
+/// keeps requesting pages meanwhile, so waiting costs nothing but this delay.
+const BATCH_INTERVAL_MS: f64 = 120.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScanStatus {
@@ -201,7 +203,7 @@ impl Dashboard {
             // Pages come from the list worker while it has them; the rest by ourselves.
             let mut feed = ListFeed::start();
             let mut pager = Pager::default();
-            let mut batch = Batch::new(self.listing);
+            let batch = Batch::new(self.listing, self.generation);
             loop {
                 let fed = match &feed {
                     Some(feed) => feed.page(pager.token()).await,
@@ -224,8 +226,7 @@ impl Dashboard {
                         return self.scan.set(ScanStatus::Failed(error));
                     }
                 };
-                let more_ready = feed.as_ref().is_some_and(ListFeed::has_page_ready);
-                batch.add(page.secret_list, more_ready);
+                batch.add(page.secret_list);
                 if pager.advance(page.next_token).is_err() {
                     batch.flush();
                     let error = ApiError::malformed(
@@ -282,45 +283,77 @@ impl Dashboard {
     }
 }
 
-/// Hands listed pages to the table. The first page goes at once, so the first rows show as early
-/// as possible.
-struct Batch {
+/// Hands listed pages to the table: the first page at once, so the first rows show as early as
+/// possible, then whatever has arrived at most every [`BATCH_INTERVAL_MS`]. A clone shares the
+/// same pending rows (the scan and its timer both hold one).
+#[derive(Clone)]
+struct Batch(Rc<RefCell<PendingRows>>);
+
+struct PendingRows {
     listing: RwSignal<Listing>,
+    /// The scan this batch belongs to: a superseded scan's timer must not add its rows.
+    generation: RwSignal<u64>,
+    scan: u64,
     pending: Vec<SecretListEntry>,
     last_flush: Option<f64>,
+    timer_set: bool,
     first_row_marked: bool,
 }
 
 impl Batch {
-    fn new(listing: RwSignal<Listing>) -> Self {
-        Batch {
+    fn new(listing: RwSignal<Listing>, generation: RwSignal<u64>) -> Self {
+        Batch(Rc::new(RefCell::new(PendingRows {
             listing,
+            generation,
+            scan: generation.get_untracked(),
             pending: Vec::new(),
             last_flush: None,
+            timer_set: false,
             first_row_marked: false,
-        }
+        })))
     }
 
-    /// Adds a page's entries; they are drawn now unless another page is already waiting (then
-    /// they go with it), but at least every [`BATCH_INTERVAL_MS`].
-    fn add(&mut self, entries: Vec<SecretListEntry>, more_ready: bool) {
-        self.pending.extend(entries);
-        let due = self
-            .last_flush
-            .is_none_or(|at| browser::now_ms() - at >= BATCH_INTERVAL_MS);
-        if due || !more_ready {
-            self.flush();
+    /// Adds a page's entries: drawn now if the table was last updated long enough ago, else by a
+    /// timer at the end of the interval.
+    fn add(&self, entries: Vec<SecretListEntry>) {
+        let wait = {
+            let mut rows = self.0.borrow_mut();
+            rows.pending.extend(entries);
+            let wait = rows
+                .last_flush
+                .map_or(0.0, |at| BATCH_INTERVAL_MS - (browser::now_ms() - at));
+            if wait > 0.0 && rows.timer_set {
+                return;
+            }
+            rows.timer_set = wait > 0.0;
+            wait
+        };
+        if wait <= 0.0 {
+            return self.flush();
         }
+        let batch = self.clone();
+        spawn_local(async move {
+            browser::sleep_ms(wait).await;
+            batch.0.borrow_mut().timer_set = false;
+            batch.flush();
+        });
     }
 
-    fn flush(&mut self) {
-        let entries = std::mem::take(&mut self.pending);
-        self.listing.update(|l| {
+    /// Draws every pending row now.
+    fn flush(&self) {
+        let mut rows = self.0.borrow_mut();
+        if rows.generation.get_untracked() != rows.scan
+            || (rows.pending.is_empty() && rows.last_flush.is_some())
+        {
+            return;
+        }
+        let entries = std::mem::take(&mut rows.pending);
+        rows.listing.update(|l| {
             l.add_page(entries);
         });
-        self.last_flush = Some(browser::now_ms());
-        if !self.first_row_marked && self.listing.with_untracked(|l| l.found() > 0) {
-            self.first_row_marked = true;
+        rows.last_flush = Some(browser::now_ms());
+        if !rows.first_row_marked && rows.listing.with_untracked(|l| l.found() > 0) {
+            rows.first_row_marked = true;
             spawn_local(mark_once_rendered("undelete:first-row"));
         }
     }

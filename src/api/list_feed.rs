@@ -53,11 +53,6 @@ impl ListFeed {
         (sent.as_deref() == token).then(|| answer_from_text(200, &text))
     }
 
-    /// Whether the worker has already sent another page (the scan can take it before drawing).
-    pub fn has_page_ready(&self) -> bool {
-        self.call("ready").is_some_and(|ready| ready.is_truthy())
-    }
-
     fn call(&self, method: &str) -> Option<JsValue> {
         Reflect::get(&self.feed, &method.into())
             .ok()?
