@@ -1,0 +1,97 @@
+// Paging through ListSecrets: the list worker that index.html starts, and what the app does when
+// the worker is missing, when one of its requests fails, and when the server's paging is broken.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, rowNames, waitForListing, useStack } from './harness.mjs';
+
+const isList = (request) =>
+  request.url().endsWith('/api/secretsmanager') &&
+  request.headers()['x-amz-target'] === 'secretsmanager.ListSecrets';
+const tokenOf = (request) => JSON.parse(request.postData() || '{}').NextToken ?? null;
+
+describe('paging through ListSecrets', () => {
+  // Three pages of 100 and more.
+  const env = useStack({ live: 200, scheduled: 60 });
+  const expected = () => env.stack.state.scheduled.map((s) => s.name).sort();
+
+  test('the worker pages ahead: every page is requested once, in order', async () => {
+    const { page, problems, context } = await openPage(env.browser, env.stack);
+    const tokens = [];
+    page.on('request', (r) => { if (isList(r)) tokens.push(tokenOf(r)); });
+    await page.goto('/');
+    await waitForListing(page, expected().length);
+    assert.deepEqual([...(await rowNames(page))].sort(), expected());
+    assert.ok(tokens.length >= 3, `several pages (${tokens.length} requests)`);
+    assert.equal(tokens[0], null, 'the first request has no NextToken');
+    assert.equal(new Set(tokens).size, tokens.length, `no page requested twice: ${tokens}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('without the worker (its script does not load), the app pages by itself', async () => {
+    const { page, problems, context } = await openPage(env.browser, env.stack);
+    let blocked = 0;
+    await page.route('**/list-pages.js', (route) => {
+      blocked += 1;
+      return route.fulfill({ status: 404, body: 'gone' });
+    });
+    await page.goto('/');
+    await waitForListing(page, expected().length);
+    assert.deepEqual([...(await rowNames(page))].sort(), expected());
+    assert.equal(blocked, 1, 'the page asked for the worker script');
+    assert.deepEqual(problems.filter((p) => !p.includes('list-pages.js')), []);
+    await context.close();
+  });
+
+  test('a page the worker could not get is requested again by the app; nothing is lost', async () => {
+    const { page, context } = await openPage(env.browser, env.stack);
+    const tokens = [];
+    let failed = null;
+    await page.route('**/api/secretsmanager', async (route) => {
+      const request = route.request();
+      if (isList(request)) tokens.push(tokenOf(request));
+      // The first request for the second page fails as if the proxy had a bad moment.
+      if (isList(request) && tokenOf(request) !== null && failed === null) {
+        failed = tokenOf(request);
+        return route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ __type: 'ServiceUnavailable', message: 'try again' }),
+        });
+      }
+      return route.continue();
+    });
+    await page.goto('/');
+    await waitForListing(page, expected().length);
+    assert.deepEqual([...(await rowNames(page))].sort(), expected());
+    assert.ok(failed, 'a second page was requested');
+    assert.equal(tokens.filter((t) => t === failed).length, 2, `the failed page was asked for again: ${tokens}`);
+    assert.equal(await page.getByRole('alert').count(), 0, 'no error is shown');
+    await context.close();
+  });
+
+  test('a server that repeats a NextToken ends the scan with a clear error and keeps the rows', async () => {
+    const { page, context } = await openPage(env.browser, env.stack);
+    let requests = 0;
+    const deletedDate = Date.now() / 1000 + 5 * 86400;
+    await page.route('**/api/secretsmanager', async (route) => {
+      if (!isList(route.request())) return route.continue();
+      requests += 1;
+      return route.fulfill({
+        status: 200,
+        contentType: 'application/x-amz-json-1.1',
+        json: {
+          SecretList: [{ ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:looped-AbCdEf', Name: 'looped', DeletedDate: deletedDate }],
+          NextToken: 'same-token-every-time',
+        },
+      });
+    });
+    await page.goto('/');
+    const alert = page.getByRole('alert').filter({ has: page.getByRole('button', { name: 'Retry' }) });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /NextToken|paging/i);
+    assert.ok(requests < 10, `paging stopped (${requests} requests)`);
+    assert.deepEqual(await rowNames(page), ['looped'], 'the row read before the loop stays');
+    await context.close();
+  });
+});
