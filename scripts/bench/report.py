@@ -88,11 +88,17 @@ row("  partitioned scan, plain script", ms(par["complete_ms_median"]), ms(floor_
     f"<=0.5x {verdict(pr <= 0.5)}")
 print(f"     = first unfiltered page, then disjoint first-character `name` prefix groups, 4 at a time"
       f" ({par['requests']} requests, {par['secrets']:,} secrets, {par['deleted']:,} deleted)")
-ls = bl["last_run"]
-print(f"   Last browser load: {ls['calls']} ListSecrets calls from {ms(ls['first_call_start_ms'])} after navigation;"
-      f" waiting on them {ms(ls['api_wait_ms'])}, page work between them {ms(ls['page_work_between_calls_ms'])}"
-      f" (per call: {ms(ls['gap_first10_ms'])} for the first 10, {ms(ls['gap_last10_ms'])} for the last 10)")
-print(f"   All loads (complete, ms): {bl['complete_ms']}; page says: {bl['shown']!r}")
+bp = load("browser_plain.json")
+pr_ratio = bp["complete_ms_median"] / floor_ms
+row("  plain fetch loop page, Chromium (mark)", ms(bp["complete_ms_median"]), ms(floor_ms), f"{pr_ratio:.2f}x")
+print(f"     = the browser floor: scripts/bench/plain_page/ (one fetch loop, no framework, no rendering),"
+      f" same proxy, same Chromium; first page at {ms(bp['first_row_ms_median'])}")
+row("  complete list vs the browser floor", ms(bl["complete_ms_median"]), ms(bp["complete_ms_median"]),
+    f"{bl['complete_ms_median'] / bp['complete_ms_median']:.2f}x")
+row("  Chromium CPU per load: dashboard", ms(bl["chromium_cpu_ms_median"]), ms(bp["chromium_cpu_ms_median"]),
+    f"{bl['chromium_cpu_ms_median'] / max(1, bp['chromium_cpu_ms_median']):.2f}x")
+print("     = CPU time of every Chromium process during a load (/proc), vs the plain page's")
+print(f"   All loads (complete, ms): {bl['complete_ms']}; plain page: {bp['complete_ms']}; page says: {bl['shown']!r}")
 
 # 3. filtering ------------------------------------------------------------------------------------
 bf = load("browser_filter.json")

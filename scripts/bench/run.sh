@@ -78,15 +78,15 @@ start_moto() { # total deleted-every -> sets MOTO_URL
   MOTO_URL="http://127.0.0.1:$port"
   log "bench: moto seeded: $(cat "$RUN/moto-$1.json")"
 }
-start_proxy() { # -> sets PROXY_URL; dummy keys: moto's IAM auth is off for the benchmarks
+start_proxy() { # [static dir] -> sets PROXY_URL; dummy keys: moto's IAM auth is off for the benchmarks
   local port; port=$(free_port)
   env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_DEFAULT_PROFILE \
     AWS_ACCESS_KEY_ID=AKIDBENCHMARK0000000 AWS_SECRET_ACCESS_KEY=benchmark-secret-key \
     AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
     "$PROXY_RELEASE" --listen "127.0.0.1:$port" --region us-east-1 --endpoint-url "$MOTO_URL" \
-    --static-dir "$DIST" >"$RUN/proxy.log" 2>&1 &
+    --static-dir "${1:-$DIST}" >"$RUN/proxy-$port.log" 2>&1 &
   pids+=($!)
-  wait_http "http://127.0.0.1:$port/healthz" 30 "${pids[-1]}" || { cat "$RUN/proxy.log"; die "the proxy did not start"; }
+  wait_http "http://127.0.0.1:$port/healthz" 30 "${pids[-1]}" || { cat "$RUN/proxy-$port.log"; die "the proxy did not start"; }
   PROXY_URL="http://127.0.0.1:$port"
 }
 
@@ -109,6 +109,9 @@ log "bench: the same plain script through the proxy (1 run)"
   --mode sequential >"$OUT/list_floor_proxy.json"
 log "bench: headless Chromium: $RUNS page loads (+1 warm-up)"
 node "$REPO/scripts/bench/browser.mjs" list --url "$PROXY_URL/" --runs "$RUNS" >"$OUT/browser_list.json"
+log "bench: browser floor: a plain fetch loop page, same proxy, same Chromium ($RUNS loads)"
+start_proxy "$REPO/scripts/bench/plain_page"
+node "$REPO/scripts/bench/browser.mjs" list --url "$PROXY_URL/" --runs "$RUNS" >"$OUT/browser_plain.json"
 stop_all
 
 # --- 3. filtering -----------------------------------------------------------------------------
