@@ -182,3 +182,87 @@ async fn table_is_accessible_and_sorts_by_urgency() {
     assert_eq!(time_left.get_attribute("aria-sort").unwrap(), "descending");
     assert_eq!(names_in_table(&root), ["later/api", "prod/db"]);
 }
+
+/// The table's own keyed list: rows inserted across the sorted table go in place (the rows already
+/// shown are the same elements, none re-created), search hides rows without removing them, rows
+/// that leave are removed, and a row whose data changed is drawn again.
+#[wasm_bindgen_test]
+async fn row_list_inserts_in_place_hides_and_removes() {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let now = browser::now_ms();
+    let owner = Owner::new();
+    let dashboard = owner.with(|| {
+        let dashboard = Dashboard::new();
+        dashboard.listing.update(|l| {
+            l.begin_scan();
+            l.add_page(vec![
+                entry("b", now + 2.0 * DAY_MS),
+                entry("d", now + 4.0 * DAY_MS),
+            ]);
+        });
+        dashboard
+    });
+    let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+        provide_context(dashboard);
+        view! { <SecretsTable /> }
+    });
+    browser::sleep_ms(20.0).await;
+    let rows = |root: &web_sys::Element| {
+        let list = root.query_selector_all("tbody tr").unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().unchecked_into::<web_sys::Element>())
+            .collect::<Vec<_>>()
+    };
+    let before = rows(&root);
+    assert_eq!(names_in_table(&root), ["b", "d"]);
+
+    // A page whose rows sort before, between and after the shown ones.
+    dashboard.listing.update(|l| {
+        l.add_page(vec![
+            entry("a", now + DAY_MS),
+            entry("c", now + 3.0 * DAY_MS),
+            entry("e", now + 5.0 * DAY_MS),
+        ]);
+    });
+    browser::sleep_ms(20.0).await;
+    assert_eq!(names_in_table(&root), ["a", "b", "c", "d", "e"]);
+    let after = rows(&root);
+    assert!(
+        after[1] == before[0] && after[3] == before[1],
+        "b and d are the same elements"
+    );
+
+    // Search hides, clearing it shows again: the same elements throughout.
+    dashboard.query.set("c".into());
+    browser::sleep_ms(20.0).await;
+    let hidden: Vec<bool> = rows(&root)
+        .iter()
+        .map(|r| r.has_attribute("hidden"))
+        .collect();
+    assert_eq!(hidden, [true, true, false, true, true]);
+    dashboard.query.set(String::new());
+    browser::sleep_ms(20.0).await;
+    assert!(rows(&root).iter().all(|r| !r.has_attribute("hidden")));
+    assert!(rows(&root) == after);
+
+    // A restored row leaves; a row whose data changed is drawn again with it.
+    let b_arn = "arn:aws:secretsmanager:us-east-1:1:secret:b-AbCdEf";
+    dashboard.listing.update(|l| {
+        l.mark_restored(b_arn);
+    });
+    browser::sleep_ms(20.0).await;
+    assert_eq!(names_in_table(&root), ["a", "c", "d", "e"]);
+    let mut changed = entry("d", now + 4.0 * DAY_MS);
+    changed.description = Some("now described".into());
+    dashboard.listing.update(|l| {
+        l.begin_scan();
+        l.add_page(vec![changed]);
+    });
+    browser::sleep_ms(20.0).await;
+    let d = rows(&root)
+        .into_iter()
+        .find(|r| r.text_content().unwrap().contains("now described"))
+        .expect("d shows its new description");
+    assert!(d != before[1], "d was drawn again");
+}

@@ -5,22 +5,28 @@
 //! 1,667-row scan, the largest single cost of showing the list. Here new rows are inserted in
 //! place and only rows that really changed order move (`model::reorder`). Each row has its own
 //! reactive owner, like a `<For>` row, so its effects end when it leaves the table.
+//!
+//! Search hides the rows that do not match (`hidden`; they stay in the DOM so that clearing the
+//! search is cheap). One effect walks the rows when the search changes and touches only rows
+//! whose state changes, rather than one effect per row re-running on every keystroke.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::html::Tbody;
 use leptos::prelude::*;
 use leptos::tachys::view::Mountable;
+use rustc_hash::FxHashMap;
 use web_sys::{Element, Node};
 
 use crate::model::reorder::rows_that_stay;
 use crate::model::secret_row::SecretRow;
 
-/// A `<tbody>` holding `row_view(row)` for each of `rows`, in order.
+/// A `<tbody>` holding `row_view(row)` for each of `rows`, in order; rows that do not match the
+/// lower-cased search `terms` are hidden.
 #[component]
 pub fn RowList<V>(
     rows: Memo<Vec<Arc<SecretRow>>>,
+    terms: Memo<Vec<String>>,
     row_view: fn(Arc<SecretRow>) -> V,
 ) -> impl IntoView
 where
@@ -34,7 +40,18 @@ where
         let Some(tbody) = tbody.get() else { return };
         // Building a row reads signals; those reads belong to the row, not to this effect.
         untrack(|| {
-            shown.update_value(|shown| update(&tbody, shown, &rows, &owner, row_view));
+            terms.with(|terms| {
+                shown.update_value(|shown| update(&tbody, shown, &rows, terms, &owner, row_view));
+            });
+        });
+    });
+    Effect::new(move |_| {
+        terms.with(|terms| {
+            shown.update_value(|shown| {
+                for shown_row in shown {
+                    shown_row.show_if(shown_row.row.matches(terms));
+                }
+            });
         });
     });
     view! { <tbody node_ref=tbody></tbody> }
@@ -44,7 +61,9 @@ where
 struct ShownRow {
     row: Arc<SecretRow>,
     view: Box<dyn Mountable>,
-    node: Option<Node>,
+    /// The row's `<tr>`.
+    element: Option<Element>,
+    hidden: bool,
     _owner: Owner,
 }
 
@@ -56,12 +75,24 @@ impl ShownRow {
     ) -> Self {
         let owner = parent.with(Owner::new);
         let view = owner.with(|| row_view(row.clone()).build());
-        let node = view.elements().into_iter().next().map(Node::from);
+        let element = view.elements().into_iter().next();
         ShownRow {
             row,
             view: Box::new(view),
-            node,
+            element,
+            hidden: false,
             _owner: owner,
+        }
+    }
+
+    fn show_if(&mut self, matches: bool) {
+        let hide = !matches;
+        if self.hidden == hide {
+            return;
+        }
+        self.hidden = hide;
+        if let Some(element) = &self.element {
+            let _ = element.toggle_attribute_with_force("hidden", self.hidden);
         }
     }
 }
@@ -70,12 +101,13 @@ fn update<V: IntoView + 'static>(
     tbody: &Element,
     shown: &mut Vec<ShownRow>,
     rows: &[Arc<SecretRow>],
+    terms: &[String],
     owner: &Owner,
     row_view: fn(Arc<SecretRow>) -> V,
 ) {
     // Where each row was, by ARN. A row whose data changed is built again.
     let old_positions: Vec<Option<usize>> = {
-        let by_arn: HashMap<&str, usize> = shown
+        let by_arn: FxHashMap<&str, usize> = shown
             .iter()
             .enumerate()
             .map(|(i, s)| (s.row.arn.as_str(), i))
@@ -95,7 +127,11 @@ fn update<V: IntoView + 'static>(
         .zip(&old_positions)
         .map(|(row, position)| match position {
             Some(i) => old[*i].take().expect("each old row is taken once"),
-            None => ShownRow::build(owner, row.clone(), row_view),
+            None => {
+                let mut built = ShownRow::build(owner, row.clone(), row_view);
+                built.show_if(row.matches(terms));
+                built
+            }
         })
         .collect();
     // Rows that left: off the page, then their owner (dropped with them) ends their effects.
@@ -109,7 +145,7 @@ fn update<V: IntoView + 'static>(
         if !stays {
             shown_row.view.mount(tbody, anchor.as_ref());
         }
-        anchor = shown_row.node.clone().or(anchor);
+        anchor = shown_row.element.clone().map(Node::from).or(anchor);
     }
     *shown = next;
 }

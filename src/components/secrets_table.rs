@@ -48,7 +48,7 @@ pub fn SecretsTable() -> impl IntoView {
                             <th scope="col">"Actions"</th>
                         </tr>
                     </thead>
-                    <RowList rows=dashboard.sorted row_view=secret_row_view />
+                    <RowList rows=dashboard.sorted terms=dashboard.terms row_view=secret_row_view />
                 </table>
             </div>
             <Show when=nothing_matches>
@@ -107,14 +107,10 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
     let urgency = move || deadline().urgency(dashboard.now.get());
     let deletion_date = deadline().shown_date();
     let open_row = row.clone();
-    let matches = {
-        let row = row.clone();
-        move || dashboard.terms.with(|terms| row.matches(terms))
-    };
     let button_label = format!("Cancel deletion for {}", row.name);
 
     view! {
-        <tr class=move || format!("secret {}", urgency().css()) hidden=move || !matches()>
+        <tr class=move || format!("secret {}", urgency().css())>
             <th scope="row" class="name">
                 <span class="secret-name">{row.name.clone()}</span>
                 {row.owning_service.clone().map(|service| view! {

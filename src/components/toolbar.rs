@@ -1,5 +1,8 @@
 use leptos::prelude::*;
 
+use leptos::task::spawn_local;
+
+use crate::browser;
 use crate::model::format::grouped;
 use crate::state::{Dashboard, ScanStatus};
 
@@ -23,7 +26,19 @@ pub fn Toolbar() -> impl IntoView {
                 placeholder="Name, description or tag"
                 aria-describedby="match-count"
                 prop:value=move || dashboard.query.get()
-                on:input:target=move |ev| dashboard.query.set(ev.target().value())
+                on:input:target=move |ev| {
+                    // Applied at the next frame: changing rows inside the input event makes the
+                    // browser lay the table out once for the caret and again for the frame. The
+                    // box's value is read then, so keys typed within one frame are never undone.
+                    let input = ev.target();
+                    spawn_local(async move {
+                        browser::next_frame().await;
+                        let value = input.value();
+                        if dashboard.query.get_untracked() != value {
+                            dashboard.query.set(value);
+                        }
+                    });
+                }
             />
             <span id="match-count" class="match-count">
                 {move || format!("Showing {} of {}", grouped(shown()), grouped(total()))}
