@@ -118,30 +118,37 @@ fn names_in_table(root: &web_sys::Element) -> Vec<String> {
         .collect()
 }
 
-#[wasm_bindgen_test]
-async fn table_is_accessible_and_sorts_by_urgency() {
+/// Mounts `<SecretsTable />` in a new element, with `entries` listed by a scan still running.
+/// Keep the returned handle alive for as long as the table is used.
+fn mount_table(entries: Vec<SecretListEntry>) -> (web_sys::Element, Dashboard, impl Sized) {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    let now = browser::now_ms();
     // The owner must outlive the test's reactive values.
     let owner = Owner::new();
     let dashboard = owner.with(|| {
         let dashboard = Dashboard::new();
         dashboard.listing.update(|l| {
             l.begin_scan();
-            l.add_page(vec![
-                entry("later/api", now + 20.0 * DAY_MS),
-                entry("prod/db", now + 2.0 * DAY_MS),
-            ]);
-            l.finish_scan();
+            l.add_page(entries);
         });
-        dashboard.scan.set(ScanStatus::Done);
         dashboard
     });
-    let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+    let handle = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
         provide_context(dashboard);
         view! { <SecretsTable /> }
     });
+    (root, dashboard, (owner, handle))
+}
+
+#[wasm_bindgen_test]
+async fn table_is_accessible_and_sorts_by_urgency() {
+    let now = browser::now_ms();
+    let (root, dashboard, _mounted) = mount_table(vec![
+        entry("later/api", now + 20.0 * DAY_MS),
+        entry("prod/db", now + 2.0 * DAY_MS),
+    ]);
+    dashboard.listing.update(|l| l.finish_scan());
+    dashboard.scan.set(ScanStatus::Done);
     browser::sleep_ms(20.0).await;
 
     let caption = root.query_selector("table caption").unwrap().unwrap();
@@ -188,25 +195,11 @@ async fn table_is_accessible_and_sorts_by_urgency() {
 /// that leave are removed, and a row whose data changed is drawn again.
 #[wasm_bindgen_test]
 async fn row_list_inserts_in_place_hides_and_removes() {
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
     let now = browser::now_ms();
-    let owner = Owner::new();
-    let dashboard = owner.with(|| {
-        let dashboard = Dashboard::new();
-        dashboard.listing.update(|l| {
-            l.begin_scan();
-            l.add_page(vec![
-                entry("b", now + 2.0 * DAY_MS),
-                entry("d", now + 4.0 * DAY_MS),
-            ]);
-        });
-        dashboard
-    });
-    let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
-        provide_context(dashboard);
-        view! { <SecretsTable /> }
-    });
+    let (root, dashboard, _mounted) = mount_table(vec![
+        entry("b", now + 2.0 * DAY_MS),
+        entry("d", now + 4.0 * DAY_MS),
+    ]);
     browser::sleep_ms(20.0).await;
     let rows = |root: &web_sys::Element| {
         let list = root.query_selector_all("tbody tr").unwrap();
