@@ -37,14 +37,8 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let app = app(config, signer)?;
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
-    Ok(())
+    let upstream = Upstream::new(config.endpoint.clone(), signer, config.upstream_timeout)?;
+    server::serve_app(server::App::new(config, upstream), listener, shutdown).await
 }
 
 /// A proxy running on a background task (tests, embedding). Stops when dropped.
