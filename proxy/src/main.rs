@@ -13,7 +13,9 @@ use undelete_proxy::signing::{self, Signer};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
+// This runtime only starts up, accepts connections and waits for signals; requests are
+// served on one single-threaded runtime per core (`serve_threaded`).
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
     let cli = Cli::parse();
     init_logging(cli.log_format);
@@ -120,7 +122,8 @@ async fn run(cli: Cli) -> Result<()> {
         "configuration"
     );
 
-    undelete_proxy::serve(&config, signer, listener, shutdown_signal()).await?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    undelete_proxy::serve_threaded(&config, signer, listener, threads, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -567,35 +567,83 @@ pub async fn serve_app(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let graceful = GracefulShutdown::new();
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http2().enable_connect_protocol();
+    let connections = Connections::new();
+    accept_until(listener, shutdown, |stream, peer| {
+        connections.serve(&app, stream, peer)
+    })
+    .await;
+    connections.shutdown().await;
+    Ok(())
+}
+
+/// Serves the connections handed over on `incoming` (see [`crate::serve_threaded`]) until
+/// the sending side is dropped, then lets them finish.
+pub async fn serve_handed_over(
+    app: App,
+    mut incoming: tokio::sync::mpsc::UnboundedReceiver<(std::net::TcpStream, SocketAddr)>,
+) {
+    let connections = Connections::new();
+    while let Some((stream, peer)) = incoming.recv().await {
+        match tokio::net::TcpStream::from_std(stream) {
+            Ok(stream) => connections.serve(&app, stream, peer),
+            Err(error) => tracing::error!("cannot serve a connection from {peer}: {error}"),
+        }
+    }
+    connections.shutdown().await;
+}
+
+/// Accepts connections until `shutdown` resolves, then closes the listener.
+pub async fn accept_until(
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+    mut on_accept: impl FnMut(tokio::net::TcpStream, SocketAddr),
+) {
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let (stream, peer) = tokio::select! {
+        tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(error) => {
-                    handle_accept_error(error).await;
-                    continue;
-                }
+                Ok((stream, peer)) => on_accept(stream, peer),
+                Err(error) => handle_accept_error(error).await,
             },
             () = &mut shutdown => break,
-        };
+        }
+    }
+}
+
+/// The open connections of one runtime.
+struct Connections {
+    builder: auto::Builder<TokioExecutor>,
+    graceful: GracefulShutdown,
+}
+
+impl Connections {
+    fn new() -> Self {
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder.http2().enable_connect_protocol();
+        Connections {
+            builder,
+            graceful: GracefulShutdown::new(),
+        }
+    }
+
+    fn serve(&self, app: &App, stream: tokio::net::TcpStream, peer: SocketAddr) {
         let _ = stream.set_nodelay(true);
-        let connection = builder
+        let connection = self
+            .builder
             .serve_connection_with_upgrades(TokioIo::new(stream), app.connection(peer))
             .into_owned();
-        let connection = graceful.watch(connection);
+        let connection = self.graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(error) = connection.await {
                 tracing::trace!("failed to serve connection: {error:#}");
             }
         });
     }
-    drop(listener);
-    graceful.shutdown().await;
-    Ok(())
+
+    /// Asks every open connection to finish its current request and close; waits for them.
+    async fn shutdown(self) {
+        self.graceful.shutdown().await;
+    }
 }
 
 /// As `axum::serve`: connection errors are skipped; others (e.g. out of file descriptors)

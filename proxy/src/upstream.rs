@@ -59,7 +59,7 @@ pub struct Upstream {
     url: Url,
     /// `url`, parsed once for every request.
     uri: Uri,
-    signer: Signer,
+    signer: Arc<Signer>,
     timeout: Duration,
 }
 
@@ -77,7 +77,11 @@ impl std::fmt::Debug for Upstream {
 impl Upstream {
     /// A client for `endpoint`; it goes through a proxy exactly when the environment's proxy
     /// settings name one for this endpoint (decided once, here).
-    pub fn new(endpoint: Url, signer: Signer, timeout: Duration) -> anyhow::Result<Self> {
+    pub fn new(
+        endpoint: Url,
+        signer: impl Into<Arc<Signer>>,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
         let uri: Uri = endpoint.as_str().parse()?;
         let proxied = hyper_util::client::proxy::matcher::Matcher::from_system()
             .intercept(&uri)
@@ -89,7 +93,7 @@ impl Upstream {
     /// uses the reqwest client that honours the environment's proxy settings (tests).
     pub fn with_transport(
         endpoint: Url,
-        signer: Signer,
+        signer: impl Into<Arc<Signer>>,
         timeout: Duration,
         via_env_proxy: bool,
     ) -> anyhow::Result<Self> {
@@ -137,7 +141,7 @@ impl Upstream {
             transport,
             url: endpoint,
             uri,
-            signer,
+            signer: signer.into(),
             timeout,
         })
     }
