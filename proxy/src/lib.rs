@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod csp;
 pub mod errors;
+pub mod logging;
 pub mod policy;
 pub mod server;
 pub mod signing;
