@@ -9,6 +9,7 @@ use undelete_proxy::cli::{Cli, LogFormat};
 use undelete_proxy::config::{self, ProxyConfig};
 use undelete_proxy::logging::{BatchedStderr, FlushGuard};
 use undelete_proxy::policy::Policy;
+use undelete_proxy::server;
 use undelete_proxy::signing::{self, Signer};
 
 #[global_allocator]
@@ -129,8 +130,13 @@ async fn run(cli: Cli) -> Result<()> {
         "configuration"
     );
 
+    let summaries = tokio::spawn(server::log_read_summaries(server::READ_SUMMARY_INTERVAL));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    undelete_proxy::serve_threaded(&config, signer, listener, threads, shutdown_signal()).await?;
+    let served =
+        undelete_proxy::serve_threaded(&config, signer, listener, threads, shutdown_signal()).await;
+    summaries.abort();
+    server::log_read_summary();
+    served?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -27,6 +27,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -366,12 +367,24 @@ where
         .await;
     match result {
         Ok(upstream) => {
-            tracing::info!(
-                action = valid.action.as_str(),
-                status = upstream.status.as_u16(),
-                request_id = upstream.request_id().unwrap_or("-"),
-                "forwarded"
-            );
+            if valid.action.is_mutating() || !upstream.status.is_success() {
+                tracing::info!(
+                    action = valid.action.as_str(),
+                    status = upstream.status.as_u16(),
+                    request_id = upstream.request_id().unwrap_or("-"),
+                    "forwarded"
+                );
+            } else {
+                // Successful reads are routine (a dashboard scan is dozens of ListSecrets
+                // pages): one line each at debug, counted for the periodic info summary.
+                tracing::debug!(
+                    action = valid.action.as_str(),
+                    status = upstream.status.as_u16(),
+                    request_id = upstream.request_id().unwrap_or("-"),
+                    "forwarded"
+                );
+                READS.count(valid.action);
+            }
             if valid.action == policy::Action::RestoreSecret {
                 audit::record(&RestoreAudit {
                     secret_id: valid.secret_id().map(str::to_owned),
@@ -658,4 +671,101 @@ async fn handle_accept_error(error: std::io::Error) {
     }
     tracing::error!("accept error: {error}");
     tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
+/// Successful read-only calls since the last [`log_read_summary`] (all proxies of the
+/// process).
+static READS: ReadCounts = ReadCounts {
+    list_secrets: AtomicU64::new(0),
+    describe_secret: AtomicU64::new(0),
+};
+
+struct ReadCounts {
+    list_secrets: AtomicU64,
+    describe_secret: AtomicU64,
+}
+
+impl ReadCounts {
+    fn count(&self, action: policy::Action) {
+        let counter = match action {
+            policy::Action::ListSecrets => &self.list_secrets,
+            policy::Action::DescribeSecret => &self.describe_secret,
+            policy::Action::RestoreSecret => return,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// How often [`log_read_summaries`] logs the successful read-only calls.
+pub const READ_SUMMARY_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Logs (info) how many read-only calls were forwarded with a 2xx answer since the last
+/// summary, if any: `forwarded reads list_secrets=N describe_secret=M`. Each of those calls
+/// has its own line at debug level; restores and every non-2xx answer have one at info.
+pub fn log_read_summary() {
+    let list_secrets = READS.list_secrets.swap(0, Ordering::Relaxed);
+    let describe_secret = READS.describe_secret.swap(0, Ordering::Relaxed);
+    if list_secrets + describe_secret > 0 {
+        tracing::info!(list_secrets, describe_secret, "forwarded reads");
+    }
+}
+
+/// Calls [`log_read_summary`] every `interval`, forever.
+pub async fn log_read_summaries(interval: Duration) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        log_read_summary();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::sync::Mutex;
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn read_summary_counts_successful_reads_and_starts_over() {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            log_read_summary();
+            READS.count(policy::Action::ListSecrets);
+            READS.count(policy::Action::ListSecrets);
+            READS.count(policy::Action::DescribeSecret);
+            READS.count(policy::Action::RestoreSecret);
+            log_read_summary();
+            log_read_summary();
+        });
+        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "one summary, none when nothing happened: {text}"
+        );
+        assert!(lines[0].contains("INFO"), "{text}");
+        assert!(
+            lines[0].contains("forwarded reads list_secrets=2 describe_secret=1"),
+            "{text}"
+        );
+    }
 }
