@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod csp;
 pub mod errors;
+pub mod logging;
 pub mod policy;
 pub mod server;
 pub mod signing;
@@ -20,8 +21,9 @@ use crate::signing::Signer;
 use crate::upstream::Upstream;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 /// Builds the application router for `config`, signing with `signer`.
@@ -37,13 +39,60 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let app = app(config, signer)?;
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    let upstream = Upstream::new(config.endpoint.clone(), signer, config.upstream_timeout)?;
+    server::serve_app(server::App::new(config, upstream), listener, shutdown).await
+}
+
+/// Like [`serve`], on `threads` threads that each run their own single-threaded runtime with
+/// their own upstream connection pool: a connection accepted here is handed to the threads in
+/// turn and stays on its thread, so a request never moves between threads (no work
+/// stealing, no cross-thread wake-ups between the client side and the upstream side).
+/// Credentials are shared. Stops accepting when `shutdown` resolves, then waits until every
+/// thread has finished its connections.
+pub async fn serve_threaded(
+    config: &ProxyConfig,
+    signer: Signer,
+    listener: TcpListener,
+    threads: usize,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let signer = Arc::new(signer);
+    let mut handovers = Vec::new();
+    let mut finished = Vec::new();
+    for index in 0..threads.max(1) {
+        let upstream = Upstream::new(
+            config.endpoint.clone(),
+            signer.clone(),
+            config.upstream_timeout,
+        )?;
+        let app = server::App::new(config, upstream);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let (handover, incoming) = mpsc::unbounded_channel();
+        let (done, finished_rx) = oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name(format!("undelete-proxy-{index}"))
+            .spawn(move || {
+                runtime.block_on(server::serve_handed_over(app, incoming));
+                drop(done);
+            })?;
+        handovers.push(handover);
+        finished.push(finished_rx);
+    }
+    let mut next = 0;
+    server::accept_until(listener, shutdown, |stream, peer| match stream.into_std() {
+        Ok(stream) => {
+            let _ = handovers[next % handovers.len()].send((stream, peer));
+            next += 1;
+        }
+        Err(error) => tracing::error!("cannot hand over a connection from {peer}: {error}"),
+    })
+    .await;
+    drop(handovers);
+    for thread in finished {
+        let _ = thread.await;
+    }
     Ok(())
 }
 

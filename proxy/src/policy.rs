@@ -55,8 +55,12 @@ impl Action {
     }
 
     /// The value for the upstream `X-Amz-Target` header (rebuilt, never copied from the client).
-    pub fn target(self) -> String {
-        format!("{TARGET_PREFIX}{}", self.as_str())
+    pub fn target(self) -> &'static str {
+        match self {
+            Action::ListSecrets => "secretsmanager.ListSecrets",
+            Action::DescribeSecret => "secretsmanager.DescribeSecret",
+            Action::RestoreSecret => "secretsmanager.RestoreSecret",
+        }
     }
 }
 
@@ -536,7 +540,8 @@ mod tests {
             Action::RestoreSecret,
         ] {
             let target = action.target();
-            let value = hv(&target);
+            assert_eq!(target, format!("{TARGET_PREFIX}{}", action.as_str()));
+            let value = hv(target);
             let parsed = parse_target(Some(&value)).unwrap();
             assert_eq!(check_action(parsed, false), Ok(action));
         }

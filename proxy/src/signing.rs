@@ -8,6 +8,9 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+use http::{HeaderName, HeaderValue};
+use std::sync::RwLock;
 use std::time::{Duration, SystemTime};
 use tokio::sync::Mutex;
 
@@ -33,7 +36,17 @@ pub async fn load_aws_config(region: Option<&str>, profile: Option<&str>) -> Sdk
 pub struct Signer {
     provider: SharedCredentialsProvider,
     region: String,
-    cached: Mutex<Option<Credentials>>,
+    /// The current credentials and the signing identity made from them (converted once, not
+    /// per request). Read on every call without waiting; written only by a refresh.
+    cached: RwLock<Option<Cached>>,
+    /// Held while the chain is asked, so that concurrent callers wait for a single refresh.
+    refresh: Mutex<()>,
+}
+
+#[derive(Clone)]
+struct Cached {
+    credentials: Credentials,
+    identity: Identity,
 }
 
 impl std::fmt::Debug for Signer {
@@ -49,7 +62,8 @@ impl Signer {
         Self {
             provider,
             region: region.into(),
-            cached: Mutex::new(None),
+            cached: RwLock::new(None),
+            refresh: Mutex::new(()),
         }
     }
 
@@ -65,24 +79,44 @@ impl Signer {
     /// Current credentials: cached until [`REFRESH_MARGIN`] before expiry, then re-resolved.
     /// Concurrent callers wait for a single refresh.
     pub async fn credentials(&self) -> Result<Credentials, String> {
-        let mut cached = self.cached.lock().await;
-        if let Some(credentials) = cached.as_ref()
-            && is_fresh(credentials, SystemTime::now())
-        {
-            return Ok(credentials.clone());
+        Ok(self.current().await?.credentials)
+    }
+
+    /// The cached credentials if they are still fresh.
+    fn fresh(&self) -> Option<Cached> {
+        let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
+        cached
+            .as_ref()
+            .filter(|c| is_fresh(&c.credentials, SystemTime::now()))
+            .cloned()
+    }
+
+    async fn current(&self) -> Result<Cached, String> {
+        if let Some(cached) = self.fresh() {
+            return Ok(cached);
+        }
+        let _refreshing = self.refresh.lock().await;
+        // Another caller may have refreshed while this one waited.
+        if let Some(cached) = self.fresh() {
+            return Ok(cached);
         }
         let credentials = self
             .provider
             .provide_credentials()
             .await
             .map_err(|e| error_chain(&e))?;
-        *cached = Some(credentials.clone());
-        Ok(credentials)
+        let cached = Cached {
+            identity: credentials.clone().into(),
+            credentials,
+        };
+        *self.cached.write().unwrap_or_else(|e| e.into_inner()) = Some(cached.clone());
+        Ok(cached)
     }
 
     /// Forgets cached credentials (e.g. after the upstream reported them expired).
     pub async fn invalidate(&self) {
-        *self.cached.lock().await = None;
+        let _refreshing = self.refresh.lock().await;
+        *self.cached.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Signs a POST of `body` to `url` carrying `headers`; returns the headers to add
@@ -93,9 +127,27 @@ impl Signer {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<Vec<(String, String)>, SignError> {
-        let credentials = self.credentials().await.map_err(SignError::Credentials)?;
-        sign_request(
-            &credentials,
+        Ok(self
+            .sign_post_headers(url, headers, body)
+            .await?
+            .into_iter()
+            .map(|(name, value)| {
+                let value = value.to_str().unwrap_or_default().to_string();
+                (name.as_str().to_string(), value)
+            })
+            .collect())
+    }
+
+    /// Like [`Signer::sign_post`], with the headers ready for an `http` request.
+    pub async fn sign_post_headers(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Vec<(HeaderName, HeaderValue)>, SignError> {
+        let cached = self.current().await.map_err(SignError::Credentials)?;
+        sign_with_identity(
+            &cached.identity,
             &self.region,
             SERVICE,
             "POST",
@@ -139,8 +191,31 @@ pub fn sign_request(
     time: SystemTime,
 ) -> Result<Vec<(String, String)>, String> {
     let identity = credentials.clone().into();
+    Ok(
+        sign_with_identity(&identity, region, service, method, url, headers, body, time)?
+            .into_iter()
+            .map(|(name, value)| {
+                let value = value.to_str().unwrap_or_default().to_string();
+                (name.as_str().to_string(), value)
+            })
+            .collect(),
+    )
+}
+
+/// [`sign_request`] with an already converted identity, returning `http` header types.
+#[allow(clippy::too_many_arguments)]
+fn sign_with_identity(
+    identity: &Identity,
+    region: &str,
+    service: &str,
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    time: SystemTime,
+) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
     let params = v4::SigningParams::builder()
-        .identity(&identity)
+        .identity(identity)
         .region(region)
         .name(service)
         .time(time)
@@ -159,10 +234,15 @@ pub fn sign_request(
         .map_err(|e| error_chain(&e))?
         .into_parts();
     let (headers, _params) = instructions.into_parts();
-    Ok(headers
+    headers
         .into_iter()
-        .map(|h| (h.name().to_string(), h.value().to_string()))
-        .collect())
+        .map(|h| {
+            let name = HeaderName::from_static(h.name());
+            let mut value = HeaderValue::from_str(h.value()).map_err(|e| e.to_string())?;
+            value.set_sensitive(h.sensitive());
+            Ok((name, value))
+        })
+        .collect()
 }
 
 /// Name of the provider that produced the credentials ("Environment", "Profile",

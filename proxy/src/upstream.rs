@@ -7,7 +7,7 @@ use crate::errors::{Refusal, error_chain};
 use crate::policy::{AMZ_JSON_1_1, Action, is_returnable_response_header};
 use crate::signing::{SignError, Signer};
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
 use http_body_util::{BodyExt, Full};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
@@ -20,6 +20,8 @@ use url::Url;
 
 /// `User-Agent` of upstream calls.
 pub const USER_AGENT: &str = concat!("undelete-proxy/", env!("CARGO_PKG_VERSION"));
+
+const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
 
 /// Response from Secrets Manager, reduced to what the proxy passes back.
 #[derive(Debug, Clone)]
@@ -57,7 +59,7 @@ pub struct Upstream {
     url: Url,
     /// `url`, parsed once for every request.
     uri: Uri,
-    signer: Signer,
+    signer: Arc<Signer>,
     timeout: Duration,
 }
 
@@ -75,7 +77,11 @@ impl std::fmt::Debug for Upstream {
 impl Upstream {
     /// A client for `endpoint`; it goes through a proxy exactly when the environment's proxy
     /// settings name one for this endpoint (decided once, here).
-    pub fn new(endpoint: Url, signer: Signer, timeout: Duration) -> anyhow::Result<Self> {
+    pub fn new(
+        endpoint: Url,
+        signer: impl Into<Arc<Signer>>,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
         let uri: Uri = endpoint.as_str().parse()?;
         let proxied = hyper_util::client::proxy::matcher::Matcher::from_system()
             .intercept(&uri)
@@ -87,7 +93,7 @@ impl Upstream {
     /// uses the reqwest client that honours the environment's proxy settings (tests).
     pub fn with_transport(
         endpoint: Url,
-        signer: Signer,
+        signer: impl Into<Arc<Signer>>,
         timeout: Duration,
         via_env_proxy: bool,
     ) -> anyhow::Result<Self> {
@@ -135,7 +141,7 @@ impl Upstream {
             transport,
             url: endpoint,
             uri,
-            signer,
+            signer: signer.into(),
             timeout,
         })
     }
@@ -160,23 +166,23 @@ impl Upstream {
         body: Vec<u8>,
     ) -> Result<UpstreamResponse, Refusal> {
         let target = action.target();
-        let signed_headers = [
-            ("content-type", AMZ_JSON_1_1),
-            ("x-amz-target", target.as_str()),
-        ];
+        let signed_headers = [("content-type", AMZ_JSON_1_1), ("x-amz-target", target)];
         let auth_headers = self
             .signer
-            .sign_post(self.url.as_str(), &signed_headers, &body)
+            .sign_post_headers(self.url.as_str(), &signed_headers, &body)
             .await
             .map_err(|e| match e {
                 SignError::Credentials(why) => Refusal::CredentialsUnavailable(why),
                 SignError::Signing(why) => Refusal::Internal(format!("signing failed: {why}")),
             })?;
-        let headers = signed_headers.into_iter().chain(
-            auth_headers
-                .iter()
-                .map(|(name, value)| (name.as_str(), value.as_str())),
-        );
+        // The same headers, in the same order, as were signed (plus the signature itself).
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON_1_1));
+        headers.insert(X_AMZ_TARGET, HeaderValue::from_static(target));
+        for (name, value) in auth_headers {
+            headers.append(name, value);
+        }
 
         let response = match &self.transport {
             Transport::Direct(client) => self.send_direct(client, headers, body).await?,
@@ -189,22 +195,16 @@ impl Upstream {
         Ok(response)
     }
 
-    async fn send_direct<'a>(
+    async fn send_direct(
         &self,
         client: &Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
-        headers: impl Iterator<Item = (&'a str, &'a str)>,
+        headers: HeaderMap,
         body: Vec<u8>,
     ) -> Result<UpstreamResponse, Refusal> {
-        let mut request = Request::builder()
-            .method(Method::POST)
-            .uri(self.uri.clone())
-            .header(header::USER_AGENT, USER_AGENT);
-        for (name, value) in headers {
-            request = request.header(name, value);
-        }
-        let request = request
-            .body(Full::new(Bytes::from(body)))
-            .map_err(|e| Refusal::Internal(format!("could not build the request: {e}")))?;
+        let mut request = Request::new(Full::new(Bytes::from(body)));
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = self.uri.clone();
+        *request.headers_mut() = headers;
 
         // One bound for the whole exchange: connecting, sending and reading the answer.
         let exchange = async {
@@ -231,14 +231,14 @@ impl Upstream {
             .map_err(|_| Refusal::UpstreamTimeout)?
     }
 
-    async fn send_via_proxy<'a>(
+    async fn send_via_proxy(
         &self,
         client: &reqwest::Client,
-        headers: impl Iterator<Item = (&'a str, &'a str)>,
+        headers: HeaderMap,
         body: Vec<u8>,
     ) -> Result<UpstreamResponse, Refusal> {
         let mut request = client.post(self.url.clone()).body(body);
-        for (name, value) in headers {
+        for (name, value) in &headers {
             request = request.header(name, value);
         }
         let response = request.send().await.map_err(map_reqwest_error)?;
