@@ -63,7 +63,8 @@ nginx -p "$RUN" -c "$RUN/nginx.conf" -g 'daemon off;' 2>>"$RUN/logs/error.log" &
 pids+=($!)
 wait_http "http://127.0.0.1:$UP/" 10 "${pids[-1]}" || { cat "$RUN/logs/error.log"; die "nginx did not start"; }
 
-start_proxy() { # port log-filter: as a user runs it (default RUST_LOG=info, one line per call)
+start_proxy() { # port log-filter: as a user runs it (default RUST_LOG=info: successful reads are
+  # counted in a once-a-minute summary, everything else gets its own line; docs/proxy.md)
   env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_DEFAULT_PROFILE \
     AWS_ACCESS_KEY_ID=AKIDBENCHMARK0000000 AWS_SECRET_ACCESS_KEY=benchmark-secret-key \
     AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
@@ -73,7 +74,7 @@ start_proxy() { # port log-filter: as a user runs it (default RUST_LOG=info, one
   wait_http "http://127.0.0.1:$1/healthz" 10 "${pids[-1]}" || { cat "$RUN/logs/proxy-$1.log"; die "the proxy did not start"; }
 }
 start_proxy "$PX" info
-# The same binary with per-request logging off, to show what the info lines cost.
+# The same binary with RUST_LOG=warn (no info lines at all), to show what the default logging costs.
 start_proxy "$PXQ" warn
 
 cat >"$RUN/post.lua" <<'LUA'

@@ -124,7 +124,7 @@ row("  undelete-proxy (release)", f"{p['proxy']['rps']:,.0f}", f"{p['proxy']['p5
 row("  goal: >= 0.8x nginx throughput", "", "", "", verdict(r >= 0.8))
 if "proxy_quiet" in p:
     q = p["proxy_quiet"]
-    row("  undelete-proxy, RUST_LOG=warn (no info line)", f"{q['rps']:,.0f}", f"{q['p50_ms']:.2f} ms",
+    row("  undelete-proxy, RUST_LOG=warn (no info lines)", f"{q['rps']:,.0f}", f"{q['p50_ms']:.2f} ms",
         f"{q['p99_ms']:.2f} ms", f"{q['rps'] / p['nginx']['rps']:.2f}x")
 if p["proxy"]["non2xx"] or p["nginx"]["non2xx"]:
     print(f"   WARNING: non-2xx answers: proxy {p['proxy']['non2xx']}, nginx {p['nginx']['non2xx']}")
