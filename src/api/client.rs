@@ -1,7 +1,5 @@
 //! The one place the UI talks HTTP: AWS JSON 1.1 calls through the signing proxy.
 
-use gloo_net::http::Request;
-
 use crate::api::error::{ApiError, Operation};
 use crate::api::retry::Backoff;
 use crate::browser;
@@ -31,10 +29,9 @@ impl Client {
     }
 
     pub async fn config(&self) -> Result<ProxyConfig, ApiError> {
-        let response = Request::get(&self.url("/api/config"))
-            .send()
+        let response = browser::fetch(&self.url("/api/config"), &[], None)
             .await
-            .map_err(|e| ApiError::network(e.to_string()))?;
+            .map_err(ApiError::network)?;
         read_json(response).await
     }
 
@@ -84,22 +81,21 @@ impl Client {
     }
 
     async fn call<Resp: FromJson>(&self, action: &str, body: &str) -> Result<Resp, ApiError> {
-        let response = Request::post(&self.url("/api/secretsmanager"))
-            .header("Content-Type", "application/x-amz-json-1.1")
-            .header("X-Amz-Target", &format!("secretsmanager.{action}"))
-            .body(body)
-            .map_err(|e| ApiError::network(e.to_string()))?
-            .send()
+        let target = format!("secretsmanager.{action}");
+        let headers = [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", target.as_str()),
+        ];
+        let response = browser::fetch(&self.url("/api/secretsmanager"), &headers, Some(body))
             .await
-            .map_err(|e| ApiError::network(e.to_string()))?;
+            .map_err(ApiError::network)?;
         read_json(response).await
     }
 }
 
-async fn read_json<T: FromJson>(response: gloo_net::http::Response) -> Result<T, ApiError> {
+async fn read_json<T: FromJson>(response: web_sys::Response) -> Result<T, ApiError> {
     let status = response.status();
-    let text = response
-        .text()
+    let text = browser::response_text(&response)
         .await
         .map_err(|e| ApiError::network(format!("the answer was cut off: {e}")))?;
     answer_from_text(status, &text)
