@@ -121,6 +121,17 @@ pub fn focus_by_id(id: &str) -> bool {
         .is_some_and(|active| active == *element)
 }
 
+/// Empties the text field with `id` (the search box, which is not bound to the query signal).
+pub fn clear_input(id: &str) {
+    if let Some(input) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        input.set_value("");
+    }
+}
+
 /// `content` of `<meta name="...">` in the page, if present.
 pub fn meta_content(name: &str) -> Option<String> {
     let document = web_sys::window()?.document()?;

@@ -38,7 +38,7 @@ pub fn SecretsTable() -> impl IntoView {
         )}
         {shown(has_rows, move || view! {
             <div class="table-wrap">
-                <table class="secrets" class:large=large>
+                <table class=move || if large() { "secrets large" } else { "secrets" }>
                     // The sort order is conveyed by `aria-sort` on the headers.
                     <caption>"Secrets scheduled for deletion"</caption>
                     <thead>
@@ -60,6 +60,7 @@ pub fn SecretsTable() -> impl IntoView {
                     {move || format!("No secrets match “{}”. ", dashboard.query.get())}
                     <button type="button" class="link" on:click=move |_| {
                         dashboard.query.set(String::new());
+                        browser::clear_input("search");
                         browser::focus_by_id("search");
                     }>"Clear search"</button>
                 </p>
