@@ -4,7 +4,16 @@
 use std::cell::OnceCell;
 
 use js_sys::{Array, Date, Function, Intl, Object, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch(url, init)`.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn fetch_with_init(url: &str, init: &Object) -> Result<js_sys::Promise, JsValue>;
+}
 
 /// Milliseconds since the Unix epoch, from the browser clock.
 pub fn now_ms() -> f64 {
@@ -112,6 +121,17 @@ pub fn focus_by_id(id: &str) -> bool {
         .is_some_and(|active| active == *element)
 }
 
+/// Empties the text field with `id` (the search box, which is not bound to the query signal).
+pub fn clear_input(id: &str) {
+    if let Some(input) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        input.set_value("");
+    }
+}
+
 /// `content` of `<meta name="...">` in the page, if present.
 pub fn meta_content(name: &str) -> Option<String> {
     let document = web_sys::window()?.document()?;
@@ -121,4 +141,38 @@ pub fn meta_content(name: &str) -> Option<String> {
         .dyn_into::<web_sys::HtmlMetaElement>()
         .ok()?;
     Some(meta.content())
+}
+
+/// `fetch()`: a GET of `url`, or a POST of `body` when there is one, with `headers`. Fails with
+/// the browser's words when no answer came (`TypeError: Failed to fetch`).
+pub async fn fetch(
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Result<web_sys::Response, String> {
+    let init = Object::new();
+    let header_object = Object::new();
+    for (name, value) in headers {
+        let _ = Reflect::set(&header_object, &(*name).into(), &(*value).into());
+    }
+    let _ = Reflect::set(&init, &"headers".into(), &header_object);
+    if let Some(body) = body {
+        let _ = Reflect::set(&init, &"method".into(), &"POST".into());
+        let _ = Reflect::set(&init, &"body".into(), &body.into());
+    }
+    let promise = fetch_with_init(url, &init).map_err(error_text)?;
+    let response = JsFuture::from(promise).await.map_err(error_text)?;
+    Ok(response.unchecked_into())
+}
+
+/// The whole body of `response` as text.
+pub async fn response_text(response: &web_sys::Response) -> Result<String, String> {
+    let promise = response.text().map_err(error_text)?;
+    let text = JsFuture::from(promise).await.map_err(error_text)?;
+    Ok(text.as_string().unwrap_or_default())
+}
+
+/// What a JS exception says about itself (`String(e)`: "TypeError: Failed to fetch").
+fn error_text(error: JsValue) -> String {
+    String::from(error.unchecked_into::<js_sys::Error>().to_string())
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use undelete::api::error::{ApiError, ErrorKind};
 use undelete::browser;
 use undelete::components::secrets_table::SecretsTable;
+use undelete::components::toolbar::Toolbar;
 use undelete::model::deadline::DAY_MS;
 use undelete::state::{Dashboard, ScanStatus};
 use undelete::wire::{ListSecretsResponse, ProxyConfig, SecretListEntry, WireDate, decode};
@@ -258,4 +259,72 @@ async fn row_list_inserts_in_place_hides_and_removes() {
         .find(|r| r.text_content().unwrap().contains("now described"))
         .expect("d shows its new description");
     assert!(d != before[1], "d was drawn again");
+}
+
+/// The search box is not bound back from the query signal: typing sets the query, and "Clear
+/// search" must empty both the query and the box, and put focus in the box.
+#[wasm_bindgen_test]
+async fn clear_search_empties_the_box_and_shows_every_row() {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let now = browser::now_ms();
+    let owner = Owner::new();
+    let dashboard = owner.with(|| {
+        let dashboard = Dashboard::new();
+        dashboard.listing.update(|l| {
+            l.begin_scan();
+            l.add_page(vec![entry("prod/db", now + 2.0 * DAY_MS)]);
+            l.finish_scan();
+        });
+        dashboard.scan.set(ScanStatus::Done);
+        dashboard
+    });
+    let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+        provide_context(dashboard);
+        view! { <Toolbar /> <SecretsTable /> }
+    });
+    browser::sleep_ms(20.0).await;
+
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("#search")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    input.set_value("nothing-like-this");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    // The query is applied at the next frame.
+    browser::sleep_ms(100.0).await;
+    assert_eq!(dashboard.query.get_untracked(), "nothing-like-this");
+    let no_match = root.query_selector(".no-match").unwrap().unwrap();
+    assert!(
+        no_match
+            .text_content()
+            .unwrap()
+            .contains("No secrets match “nothing-like-this”")
+    );
+
+    let clear: web_sys::HtmlElement = no_match
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    clear.click();
+    browser::sleep_ms(20.0).await;
+    assert_eq!(dashboard.query.get_untracked(), "");
+    assert_eq!(input.value(), "");
+    assert!(root.query_selector(".no-match").unwrap().is_none());
+    assert_eq!(names_in_table(&root), ["prod/db"]);
+    let active = document().active_element().unwrap();
+    assert_eq!(active.id(), "search");
+    // Typing again after a clear still filters.
+    input.set_value("prod");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    // The query is applied at the next frame.
+    browser::sleep_ms(100.0).await;
+    assert_eq!(dashboard.query.get_untracked(), "prod");
+    assert_eq!(names_in_table(&root), ["prod/db"]);
 }

@@ -1,7 +1,5 @@
 //! The one place the UI talks HTTP: AWS JSON 1.1 calls through the signing proxy.
 
-use gloo_net::http::Request;
-
 use crate::api::error::{ApiError, Operation};
 use crate::api::retry::Backoff;
 use crate::browser;
@@ -31,10 +29,9 @@ impl Client {
     }
 
     pub async fn config(&self) -> Result<ProxyConfig, ApiError> {
-        let response = Request::get(&self.url("/api/config"))
-            .send()
+        let response = browser::fetch(&self.url("/api/config"), &[], None)
             .await
-            .map_err(|e| ApiError::network(e.to_string()))?;
+            .map_err(ApiError::network)?;
         read_json(response).await
     }
 
@@ -43,8 +40,10 @@ impl Client {
         &self,
         request: &ListSecretsRequest,
     ) -> Result<ListSecretsResponse, ApiError> {
-        self.call_with_retry("ListSecrets", &request.to_json(), Operation::List)
-            .await
+        let answer = self
+            .call_with_retry("ListSecrets", &request.to_json(), Operation::List)
+            .await?;
+        decode_answer((answer.0, &answer.1))
     }
 
     /// RestoreSecret for one secret, retried only while throttled (then it surely did not run).
@@ -56,20 +55,24 @@ impl Client {
         let request = RestoreSecretRequest {
             secret_id: arn.to_string(),
         };
-        self.call_with_retry(
-            "RestoreSecret",
-            &request.to_json(),
-            Operation::Restore { name },
-        )
-        .await
+        let answer = self
+            .call_with_retry(
+                "RestoreSecret",
+                &request.to_json(),
+                Operation::Restore { name },
+            )
+            .await?;
+        decode_answer((answer.0, &answer.1))
     }
 
-    async fn call_with_retry<Resp: FromJson>(
+    /// The status and body of a 2xx answer (not generic over the answer's type, so this async
+    /// code is in the wasm once, not once per call type).
+    async fn call_with_retry(
         &self,
         action: &str,
         body: &str,
         op: Operation<'_>,
-    ) -> Result<Resp, ApiError> {
+    ) -> Result<(u16, String), ApiError> {
         let backoff = Backoff::default();
         let mut attempts = 0;
         loop {
@@ -83,26 +86,34 @@ impl Client {
         }
     }
 
-    async fn call<Resp: FromJson>(&self, action: &str, body: &str) -> Result<Resp, ApiError> {
-        let response = Request::post(&self.url("/api/secretsmanager"))
-            .header("Content-Type", "application/x-amz-json-1.1")
-            .header("X-Amz-Target", &format!("secretsmanager.{action}"))
-            .body(body)
-            .map_err(|e| ApiError::network(e.to_string()))?
-            .send()
+    async fn call(&self, action: &str, body: &str) -> Result<(u16, String), ApiError> {
+        let target = format!("secretsmanager.{action}");
+        let headers = [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", target.as_str()),
+        ];
+        let response = browser::fetch(&self.url("/api/secretsmanager"), &headers, Some(body))
             .await
-            .map_err(|e| ApiError::network(e.to_string()))?;
-        read_json(response).await
+            .map_err(ApiError::network)?;
+        read_answer(response).await
     }
 }
 
-async fn read_json<T: FromJson>(response: gloo_net::http::Response) -> Result<T, ApiError> {
+async fn read_json<T: FromJson>(response: web_sys::Response) -> Result<T, ApiError> {
+    let (status, text) = read_answer(response).await?;
+    decode_answer((status, &text))
+}
+
+/// The status and body of a 2xx answer; any other status is an error.
+async fn read_answer(response: web_sys::Response) -> Result<(u16, String), ApiError> {
     let status = response.status();
-    let text = response
-        .text()
+    let text = browser::response_text(&response)
         .await
         .map_err(|e| ApiError::network(format!("the answer was cut off: {e}")))?;
-    answer_from_text(status, &text)
+    if !(200..300).contains(&status) {
+        return Err(ApiError::from_response(status, &text));
+    }
+    Ok((status, text))
 }
 
 /// An answer's body read as `T`, or the error it describes.
@@ -110,6 +121,11 @@ pub fn answer_from_text<T: FromJson>(status: u16, text: &str) -> Result<T, ApiEr
     if !(200..300).contains(&status) {
         return Err(ApiError::from_response(status, text));
     }
+    decode_answer((status, text))
+}
+
+/// Reads a `T` from a 2xx answer's JSON body.
+fn decode_answer<T: FromJson>((status, text): (u16, &str)) -> Result<T, ApiError> {
     decode(text).map_err(|e| {
         ApiError::malformed(
             status,

@@ -1,6 +1,7 @@
 //! Turning whatever came back (AWS JSON errors, the proxy's own refusals, moto's XML auth errors,
 //! HTML error pages, a dead network) into one error type with plain words for people.
 
+use crate::model::format::find;
 use crate::wire::{FromJson, JsonValue, ShapeError, parse_json, string};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,15 +193,19 @@ fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
 
 /// AWS may qualify the code: `com.amazonaws.secretsmanager#ThrottlingException:http://...`.
 fn short_code(code: &str) -> &str {
-    let code = code.rsplit('#').next().unwrap_or(code);
-    code.split(':').next().unwrap_or(code).trim()
+    let code = code
+        .rfind('#')
+        .and_then(|i| code.get(i + 1..))
+        .unwrap_or(code);
+    let code = code.find(':').and_then(|i| code.get(..i)).unwrap_or(code);
+    code.trim()
 }
 
 fn xml_text(xml: &str, tag: &str) -> Option<String> {
     let open = format!("<{tag}>");
-    let start = xml.find(&open)? + open.len();
-    let end = start + xml[start..].find(&format!("</{tag}>"))?;
-    let text = xml[start..end].trim();
+    let start = find(xml, &open)? + open.len();
+    let rest = xml.get(start..)?;
+    let text = rest.get(..find(rest, &format!("</{tag}>"))?)?.trim();
     (!text.is_empty()).then(|| text.to_string())
 }
 

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::shown;
 use crate::state::Dashboard;
 
 /// Title, and which AWS region and endpoint the proxy talks to, so nobody restores in the wrong
@@ -38,12 +39,15 @@ pub fn PageHeader() -> impl IntoView {
                         <code>{endpoint}</code>
                     </dd>
                 </div>
-                <Show when=move || dashboard.read_only()>
-                    <div>
-                        <dt>"Mode"</dt>
-                        <dd>"Read-only: the proxy refuses restores"</dd>
-                    </div>
-                </Show>
+                {shown(
+                    move || dashboard.read_only(),
+                    || view! {
+                        <div>
+                            <dt>"Mode"</dt>
+                            <dd>"Read-only: the proxy refuses restores"</dd>
+                        </div>
+                    },
+                )}
             </dl>
         </header>
     }

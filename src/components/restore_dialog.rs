@@ -110,7 +110,7 @@ pub fn RestoreDialog() -> impl IntoView {
                         class="primary"
                         on:click=confirm
                         disabled=move || pending.get()
-                        aria-busy=move || pending.get().to_string()
+                        aria-busy=move || if pending.get() { "true" } else { "false" }
                     >
                         {move || if pending.get() { "Restoring…" } else { "Confirm restore" }}
                     </button>

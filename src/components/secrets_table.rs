@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::components::row_list::RowList;
+use crate::components::shown;
 use crate::model::deadline::Deadline;
 use crate::model::secret_row::SecretRow;
 use crate::model::table_view::SortColumn;
@@ -26,15 +27,18 @@ pub fn SecretsTable() -> impl IntoView {
     let large = move || dashboard.sorted.with(Vec::len) >= LARGE_TABLE;
 
     view! {
-        <Show when=move || !has_rows() && scan_done()>
-            <div class="empty-state">
-                <h2>"No secrets are scheduled for deletion"</h2>
-                <p>"Every secret in this region is live. Nothing needs restoring."</p>
-            </div>
-        </Show>
-        <Show when=has_rows>
+        {shown(
+            move || !has_rows() && scan_done(),
+            || view! {
+                <div class="empty-state">
+                    <h2>"No secrets are scheduled for deletion"</h2>
+                    <p>"Every secret in this region is live. Nothing needs restoring."</p>
+                </div>
+            },
+        )}
+        {shown(has_rows, move || view! {
             <div class="table-wrap">
-                <table class="secrets" class:large=large>
+                <table class=move || if large() { "secrets large" } else { "secrets" }>
                     // The sort order is conveyed by `aria-sort` on the headers.
                     <caption>"Secrets scheduled for deletion"</caption>
                     <thead>
@@ -51,16 +55,17 @@ pub fn SecretsTable() -> impl IntoView {
                     <RowList rows=dashboard.sorted terms=dashboard.terms row_view=secret_row_view />
                 </table>
             </div>
-            <Show when=nothing_matches>
+            {shown(nothing_matches, move || view! {
                 <p class="no-match">
                     {move || format!("No secrets match “{}”. ", dashboard.query.get())}
                     <button type="button" class="link" on:click=move |_| {
                         dashboard.query.set(String::new());
+                        browser::clear_input("search");
                         browser::focus_by_id("search");
                     }>"Clear search"</button>
                 </p>
-            </Show>
-        </Show>
+            })}
+        })}
     }
 }
 

@@ -25,7 +25,8 @@ pub fn Toolbar() -> impl IntoView {
                 spellcheck="false"
                 placeholder="Name, description or tag"
                 aria-describedby="match-count"
-                prop:value=move || dashboard.query.get()
+                // Not bound back from `query` (a `prop:value` binding is ~1 KB of wasm): only typing
+                // and "Clear search" change the query, and Clear search empties the box itself.
                 on:input:target=move |ev| {
                     // Applied at the next frame: changing rows inside the input event makes the
                     // browser lay the table out once for the caret and again for the frame. The
@@ -45,7 +46,13 @@ pub fn Toolbar() -> impl IntoView {
             </span>
             // The name stays "Refresh" while scanning (progress is shown below); clicking it
             // restarts the scan.
-            <button type="button" class="refresh" class:busy=scanning on:click=move |_| dashboard.refresh()>
+            // A class string rather than `class:busy`: the class-toggle code would be in the wasm for
+            // this and `.secrets.large` only.
+            <button
+                type="button"
+                class=move || if scanning() { "refresh busy" } else { "refresh" }
+                on:click=move |_| dashboard.refresh()
+            >
                 "Refresh"
             </button>
         </div>

@@ -57,6 +57,19 @@ pub fn lowercase(text: &str) -> String {
     text.to_lowercase()
 }
 
+/// Where `needle` first occurs in `haystack`, as `str::find` says. A plain byte scan: the texts
+/// searched are short, and `str::find`'s two-way searcher is ~2 KB of wasm. (A match of valid
+/// UTF-8 in valid UTF-8 always starts on a character boundary.)
+pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else {
+        return Some(0);
+    };
+    let last_start = haystack.len().checked_sub(needle.len())?;
+    (0..=last_start)
+        .find(|&i| haystack[i] == first && haystack.get(i + 1..i + needle.len()) == Some(rest))
+}
+
 /// "1 secret" / "1,200 secrets".
 pub fn count_text(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
@@ -118,6 +131,28 @@ mod tests {
     fn lowercasing() {
         assert_eq!(lowercase("Prod/DB"), "prod/db");
         assert_eq!(lowercase("ÉTÉ ΟΔΟΣ"), "été οδος");
+    }
+
+    #[test]
+    fn find_agrees_with_str_find() {
+        for (haystack, needle) in [
+            ("prod/db\nprimary", "db"),
+            ("prod/db", "prod/db"),
+            ("prod/db", "prod/dbx"),
+            ("aaab", "aab"),
+            ("été οδος", "οδ"),
+            ("été", "t"),
+            ("", "a"),
+            ("abc", ""),
+            ("", ""),
+            ("<Code>x</Code>", "</Code>"),
+        ] {
+            assert_eq!(
+                find(haystack, needle),
+                haystack.find(needle),
+                "{haystack:?} {needle:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! One secret scheduled for deletion, as the table shows it.
 
-use crate::model::format::lowercase;
+use crate::model::format::{find, lowercase};
 use crate::wire::{SecretListEntry, WireDate};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,14 +63,17 @@ impl SecretRow {
 
     /// The lower-cased name, which the table sorts by.
     pub fn lower_name(&self) -> &str {
-        &self.search_text[..self.lower_name_len]
+        // `get`, which cannot fail here, rather than indexing: no panic path in the wasm.
+        self.search_text
+            .get(..self.lower_name_len)
+            .unwrap_or_default()
     }
 
     /// Every whitespace-separated term of the (lower-cased) query must occur somewhere.
     pub fn matches(&self, lowered_terms: &[String]) -> bool {
         lowered_terms
             .iter()
-            .all(|term| self.search_text.contains(term.as_str()))
+            .all(|term| find(&self.search_text, term).is_some())
     }
 
     /// A stable, HTML-safe element id for this row's button (names and ARNs contain `/` and `:`).
