@@ -59,24 +59,11 @@ pub fn record(audit: &RestoreAudit) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl Write for Buffer {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::test_log::CapturedLog;
 
     #[test]
     fn audit_line_is_one_json_object_with_all_fields() {
-        let buffer = Buffer::default();
+        let buffer = CapturedLog::default();
         let writer = buffer.clone();
         let subscriber = tracing_subscriber::fmt()
             .json()
@@ -92,7 +79,7 @@ mod tests {
                 outcome: "forwarded".into(),
             });
         });
-        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let text = buffer.text();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 1, "{text}");
         let line: serde_json::Value = serde_json::from_str(lines[0]).unwrap();

@@ -16,6 +16,9 @@ pub mod server;
 pub mod signing;
 pub mod upstream;
 
+#[cfg(test)]
+mod test_log;
+
 use crate::config::ProxyConfig;
 use crate::signing::Signer;
 use crate::upstream::Upstream;

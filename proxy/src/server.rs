@@ -723,24 +723,11 @@ pub async fn log_read_summaries(interval: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-    use std::sync::Mutex;
-
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl Write for Buffer {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::test_log::CapturedLog;
 
     #[test]
     fn read_summary_counts_successful_reads_and_starts_over() {
-        let buffer = Buffer::default();
+        let buffer = CapturedLog::default();
         let writer = buffer.clone();
         let subscriber = tracing_subscriber::fmt()
             .with_ansi(false)
@@ -755,7 +742,7 @@ mod tests {
             log_read_summary();
             log_read_summary();
         });
-        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let text = buffer.text();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines.len(),
