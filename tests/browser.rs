@@ -235,6 +235,24 @@ async fn row_list_inserts_in_place_hides_and_removes() {
         .map(|r| r.has_attribute("hidden"))
         .collect();
     assert_eq!(hidden, [true, true, false, true, true]);
+    // Rows that arrive while a search is active are hidden or shown by it from the start.
+    dashboard.listing.update(|l| {
+        l.add_page(vec![
+            entry("cc", now + 3.5 * DAY_MS),
+            entry("f", now + 6.0 * DAY_MS),
+        ]);
+    });
+    browser::sleep_ms(20.0).await;
+    assert_eq!(names_in_table(&root), ["a", "b", "c", "cc", "d", "e", "f"]);
+    let hidden: Vec<bool> = rows(&root)
+        .iter()
+        .map(|r| r.has_attribute("hidden"))
+        .collect();
+    assert_eq!(hidden, [true, true, false, false, true, true, true]);
+    dashboard.listing.update(|l| {
+        l.mark_restored("arn:aws:secretsmanager:us-east-1:1:secret:cc-AbCdEf");
+        l.mark_restored("arn:aws:secretsmanager:us-east-1:1:secret:f-AbCdEf");
+    });
     dashboard.query.set(String::new());
     browser::sleep_ms(20.0).await;
     assert!(rows(&root).iter().all(|r| !r.has_attribute("hidden")));
