@@ -70,6 +70,34 @@ describe('paging through ListSecrets', () => {
     await context.close();
   });
 
+  test('quick Refresh clicks leave one scan paging: the scans before stop at once', async () => {
+    const { page, problems, context } = await openPage(env.browser, env.stack);
+    await page.goto('/');
+    await waitForListing(page, expected().length);
+    // From now on every ListSecrets answer takes 300 ms, so that the scans overlap.
+    let inFlight = 0;
+    let most = 0;
+    page.on('request', (r) => { if (isList(r)) { inFlight += 1; most = Math.max(most, inFlight); } });
+    const settled = (r) => { if (isList(r)) inFlight -= 1; };
+    page.on('requestfinished', settled);
+    page.on('requestfailed', settled);
+    await page.route('**/api/secretsmanager', async (route) => {
+      if (isList(route.request())) await new Promise((r) => setTimeout(r, 300));
+      try { await route.continue(); } catch { /* the page gave up on it */ }
+    });
+    const refresh = page.getByRole('button', { name: 'Refresh', exact: true });
+    for (let i = 0; i < 4; i++) {
+      await refresh.click();
+      await page.waitForTimeout(100);
+    }
+    await page.getByRole('progressbar', { name: 'Loading secrets' }).waitFor({ state: 'hidden', timeout: 30_000 });
+    await waitForListing(page, expected().length);
+    assert.deepEqual([...(await rowNames(page))].sort(), expected());
+    assert.ok(most <= 2, `at most 2 ListSecrets requests in flight at once, saw ${most}`);
+    assert.deepEqual(problems.filter((p) => !/request failed: .*ERR_ABORTED/.test(p)), []);
+    await context.close();
+  });
+
   test('a server that repeats a NextToken ends the scan with a clear error and keeps the rows', async () => {
     const { page, context } = await openPage(env.browser, env.stack);
     let requests = 0;

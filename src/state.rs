@@ -209,6 +209,10 @@ impl Dashboard {
                     Some(feed) => feed.page(pager.token()).await,
                     None => None,
                 };
+                // A newer scan stops this one's feed: end here rather than page on by ourselves.
+                if !current() {
+                    return;
+                }
                 let page = match fed {
                     Some(page) => page,
                     None => {
