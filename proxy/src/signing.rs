@@ -127,15 +127,9 @@ impl Signer {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<Vec<(String, String)>, SignError> {
-        Ok(self
-            .sign_post_headers(url, headers, body)
-            .await?
-            .into_iter()
-            .map(|(name, value)| {
-                let value = value.to_str().unwrap_or_default().to_string();
-                (name.as_str().to_string(), value)
-            })
-            .collect())
+        Ok(as_strings(
+            self.sign_post_headers(url, headers, body).await?,
+        ))
     }
 
     /// Like [`Signer::sign_post`], with the headers ready for an `http` request.
@@ -191,15 +185,20 @@ pub fn sign_request(
     time: SystemTime,
 ) -> Result<Vec<(String, String)>, String> {
     let identity = credentials.clone().into();
-    Ok(
-        sign_with_identity(&identity, region, service, method, url, headers, body, time)?
-            .into_iter()
-            .map(|(name, value)| {
-                let value = value.to_str().unwrap_or_default().to_string();
-                (name.as_str().to_string(), value)
-            })
-            .collect(),
-    )
+    Ok(as_strings(sign_with_identity(
+        &identity, region, service, method, url, headers, body, time,
+    )?))
+}
+
+/// Signing headers as plain strings (the form the public signing API returns).
+fn as_strings(headers: Vec<(HeaderName, HeaderValue)>) -> Vec<(String, String)> {
+    headers
+        .into_iter()
+        .map(|(name, value)| {
+            let value = value.to_str().unwrap_or_default().to_string();
+            (name.as_str().to_string(), value)
+        })
+        .collect()
 }
 
 /// [`sign_request`] with an already converted identity, returning `http` header types.
