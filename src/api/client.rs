@@ -40,10 +40,10 @@ impl Client {
         &self,
         request: &ListSecretsRequest,
     ) -> Result<ListSecretsResponse, ApiError> {
-        let answer = self
+        let (status, text) = self
             .call_with_retry("ListSecrets", &request.to_json(), Operation::List)
             .await?;
-        decode_answer((answer.0, &answer.1))
+        decode_answer(status, &text)
     }
 
     /// RestoreSecret for one secret, retried only while throttled (then it surely did not run).
@@ -55,14 +55,14 @@ impl Client {
         let request = RestoreSecretRequest {
             secret_id: arn.to_string(),
         };
-        let answer = self
+        let (status, text) = self
             .call_with_retry(
                 "RestoreSecret",
                 &request.to_json(),
                 Operation::Restore { name },
             )
             .await?;
-        decode_answer((answer.0, &answer.1))
+        decode_answer(status, &text)
     }
 
     /// The status and body of a 2xx answer (not generic over the answer's type, so this async
@@ -101,7 +101,7 @@ impl Client {
 
 async fn read_json<T: FromJson>(response: web_sys::Response) -> Result<T, ApiError> {
     let (status, text) = read_answer(response).await?;
-    decode_answer((status, &text))
+    decode_answer(status, &text)
 }
 
 /// The status and body of a 2xx answer; any other status is an error.
@@ -116,16 +116,8 @@ async fn read_answer(response: web_sys::Response) -> Result<(u16, String), ApiEr
     Ok((status, text))
 }
 
-/// An answer's body read as `T`, or the error it describes.
-pub fn answer_from_text<T: FromJson>(status: u16, text: &str) -> Result<T, ApiError> {
-    if !(200..300).contains(&status) {
-        return Err(ApiError::from_response(status, text));
-    }
-    decode_answer((status, text))
-}
-
 /// Reads a `T` from a 2xx answer's JSON body.
-fn decode_answer<T: FromJson>((status, text): (u16, &str)) -> Result<T, ApiError> {
+pub fn decode_answer<T: FromJson>(status: u16, text: &str) -> Result<T, ApiError> {
     decode(text).map_err(|e| {
         ApiError::malformed(
             status,

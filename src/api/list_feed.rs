@@ -7,7 +7,7 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::api::client::answer_from_text;
+use crate::api::client::decode_answer;
 use crate::api::error::ApiError;
 use crate::wire::ListSecretsResponse;
 
@@ -50,7 +50,8 @@ impl ListFeed {
             .ok()?;
         let text = Reflect::get(&item, &"text".into()).ok()?.as_string()?;
         let sent = Reflect::get(&item, &"token".into()).ok()?.as_string();
-        (sent.as_deref() == token).then(|| answer_from_text(200, &text))
+        // The worker passes on 2xx answers only.
+        (sent.as_deref() == token).then(|| decode_answer(200, &text))
     }
 
     fn call(&self, method: &str) -> Option<JsValue> {
