@@ -203,7 +203,7 @@ impl Dashboard {
             // Pages come from the list worker while it has them; the rest by ourselves.
             let mut feed = ListFeed::start();
             let mut pager = Pager::default();
-            let batch = Batch::new(self.listing, self.generation);
+            let batch = Batch::new(self.listing, current);
             loop {
                 let fed = match &feed {
                     Some(feed) => feed.page(pager.token()).await,
@@ -295,9 +295,9 @@ struct Batch(Rc<RefCell<PendingRows>>);
 
 struct PendingRows {
     listing: RwSignal<Listing>,
-    /// The scan this batch belongs to: a superseded scan's timer must not add its rows.
-    generation: RwSignal<u64>,
-    scan: u64,
+    /// Whether the scan this batch belongs to is still the current one: a superseded scan's
+    /// timer must not add its rows.
+    is_current: Box<dyn Fn() -> bool>,
     pending: Vec<SecretListEntry>,
     last_flush: Option<f64>,
     timer_set: bool,
@@ -305,11 +305,10 @@ struct PendingRows {
 }
 
 impl Batch {
-    fn new(listing: RwSignal<Listing>, generation: RwSignal<u64>) -> Self {
+    fn new(listing: RwSignal<Listing>, is_current: impl Fn() -> bool + 'static) -> Self {
         Batch(Rc::new(RefCell::new(PendingRows {
             listing,
-            generation,
-            scan: generation.get_untracked(),
+            is_current: Box::new(is_current),
             pending: Vec::new(),
             last_flush: None,
             timer_set: false,
@@ -346,9 +345,7 @@ impl Batch {
     /// Draws every pending row now.
     fn flush(&self) {
         let mut rows = self.0.borrow_mut();
-        if rows.generation.get_untracked() != rows.scan
-            || (rows.pending.is_empty() && rows.last_flush.is_some())
-        {
+        if !(rows.is_current)() || (rows.pending.is_empty() && rows.last_flush.is_some()) {
             return;
         }
         let entries = std::mem::take(&mut rows.pending);
