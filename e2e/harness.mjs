@@ -107,7 +107,8 @@ async function waitHttp(url, proc, timeoutMs) {
  * Starts moto (seeded, IAM auth on) and the proxy. Options:
  *   live: number of live secrets (default: the seed's default, >100 in total so ListSecrets pages)
  *   scheduled: number of secrets scheduled for deletion (default: all 12)
- * Returns { state, baseURL, admin(cmd, ...args), stopProxy(), startProxy(), close(), ... }.
+ * Returns { state, baseURL, admin(cmd, ...args), stopProxy(), startProxy([extra proxy args]),
+ * close(), ... }.
  */
 export async function startStack({ live, scheduled } = {}) {
   for (const [what, p] of [['the proxy binary', PROXY_BIN], ['dist/index.html', path.join(DIST, 'index.html')],
@@ -131,7 +132,7 @@ export async function startStack({ live, scheduled } = {}) {
     stack.state = JSON.parse(await readFile(statePath, 'utf8'));
     stack.proxyPort = await freePort();
     stack.baseURL = `http://127.0.0.1:${stack.proxyPort}/`;
-    stack.startProxy = () => startProxy(stack);
+    stack.startProxy = (extraArgs = []) => startProxy(stack, extraArgs);
     stack.stopProxy = async () => { if (stack.proxy) await stack.proxy.stop(); };
     stack.admin = (cmd, ...args) => admin(stack, cmd, ...args);
     stack.close = async () => {
@@ -148,7 +149,7 @@ export async function startStack({ live, scheduled } = {}) {
   }
 }
 
-async function startProxy(stack) {
+async function startProxy(stack, extraArgs) {
   const { state } = stack;
   // Only the seeded dashboard user's key: nothing from the caller's AWS configuration.
   const env = { ...process.env };
@@ -165,6 +166,7 @@ async function startProxy(stack) {
     '--region', state.region,
     '--endpoint-url', state.endpoint,
     '--static-dir', DIST,
+    ...extraArgs,
   ], { env, logFile: path.join(stack.dir, 'proxy.log') });
   await waitHttp(`${stack.baseURL}healthz`, stack.proxy, 30_000);
 }

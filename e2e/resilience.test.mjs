@@ -31,6 +31,35 @@ describe('proxy stopped and restarted', () => {
     assert.deepEqual([...(await rowNames(page))].sort(), env.stack.state.scheduled.map((s) => s.name).sort());
     await context.close();
   });
+
+  test('a proxy restarted with --read-only: every row says so and offers no restore', async () => {
+    await env.stack.stopProxy();
+    await env.stack.startProxy(['--read-only']);
+    try {
+      const { page, problems, context } = await openPage(env.browser, env.stack);
+      // The proxy's configuration arrives after the rows are drawn: they must not keep a button.
+      let releaseConfig;
+      const configHeld = new Promise((resolve) => { releaseConfig = resolve; });
+      await page.route('**/api/config', async (route) => { await configHeld; await route.continue(); });
+      await page.goto('/');
+      const n = env.stack.state.scheduled.length;
+      await waitForListing(page, n);
+      assert.equal(await page.getByRole('button', { name: /^Cancel deletion/ }).count(), n,
+        'before the configuration arrives, rows offer the restore');
+      releaseConfig();
+      await page.getByText('Read-only: the proxy refuses restores').waitFor();
+      await eventually(async () => assert.equal(
+        await page.getByRole('button', { name: /^Cancel deletion/ }).count(), 0, 'no Cancel deletion button'));
+      const rows = page.getByRole('table', { name: /Secrets scheduled for deletion/ }).getByRole('row');
+      assert.equal(await rows.filter({ hasText: 'Read-only' }).count(), n, 'every row says Read-only');
+      assert.equal((await env.stack.admin('scheduled')).length, n, 'nothing was restored');
+      assert.deepEqual(problems, [], 'no console errors or failed requests');
+      await context.close();
+    } finally {
+      await env.stack.stopProxy();
+      await env.stack.startProxy();
+    }
+  });
 });
 
 describe('empty account', () => {

@@ -279,6 +279,48 @@ async fn row_list_inserts_in_place_hides_and_removes() {
     assert!(d != before[1], "d was drawn again");
 }
 
+/// Rows read the proxy's read-only mode once, when built; when the proxy's answer arrives after
+/// the rows are drawn, every row is drawn again without its restore button.
+#[wasm_bindgen_test]
+async fn rows_drawn_before_a_read_only_config_lose_their_buttons() {
+    let now = browser::now_ms();
+    let (root, dashboard, _mounted) = mount_table(vec![
+        entry("a", now + DAY_MS),
+        entry("b", now + 2.0 * DAY_MS),
+    ]);
+    browser::sleep_ms(20.0).await;
+    let buttons =
+        |root: &web_sys::Element| root.query_selector_all("tbody button").unwrap().length();
+    assert_eq!(buttons(&root), 2);
+
+    // Not read-only: nothing changes.
+    dashboard.config.set(Some(ProxyConfig {
+        region: None,
+        endpoint: None,
+        read_only: false,
+    }));
+    browser::sleep_ms(20.0).await;
+    assert_eq!(buttons(&root), 2);
+
+    dashboard.config.set(Some(ProxyConfig {
+        region: None,
+        endpoint: None,
+        read_only: true,
+    }));
+    browser::sleep_ms(20.0).await;
+    assert_eq!(names_in_table(&root), ["a", "b"]);
+    assert_eq!(buttons(&root), 0);
+    assert_eq!(
+        root.query_selector_all("tbody td.actions")
+            .unwrap()
+            .length(),
+        2,
+        "each row is there once"
+    );
+    let actions = root.query_selector("tbody td.actions").unwrap().unwrap();
+    assert_eq!(actions.text_content().unwrap(), "Read-only");
+}
+
 /// The search box is not bound back from the query signal: typing sets the query, and "Clear
 /// search" must empty both the query and the box, and put focus in the box.
 #[wasm_bindgen_test]

@@ -22,11 +22,13 @@ use crate::model::reorder::rows_that_stay;
 use crate::model::secret_row::SecretRow;
 
 /// A `<tbody>` holding `row_view(row)` for each of `rows`, in order; rows that do not match the
-/// lower-cased search `terms` are hidden.
+/// lower-cased search `terms` are hidden. `row_view` may read `built_with` once, untracked, instead
+/// of watching it: when it changes, every row is built again.
 #[component]
 pub fn RowList<V>(
     rows: Memo<Vec<Arc<SecretRow>>>,
     terms: Memo<Vec<String>>,
+    built_with: Memo<bool>,
     row_view: fn(Arc<SecretRow>) -> V,
 ) -> impl IntoView
 where
@@ -35,9 +37,22 @@ where
     let tbody = NodeRef::<Tbody>::new();
     let owner = Owner::current().expect("RowList needs a reactive owner");
     let shown = StoredValue::new_local(Vec::<ShownRow>::new());
+    let last_built_with = StoredValue::new_local(None::<bool>);
     Effect::new(move |_| {
         let rows = rows.get();
+        let built_with = built_with.get();
         let Some(tbody) = tbody.get() else { return };
+        if last_built_with
+            .get_value()
+            .is_some_and(|last| last != built_with)
+        {
+            shown.update_value(|shown| {
+                for mut gone in shown.drain(..) {
+                    gone.view.unmount();
+                }
+            });
+        }
+        last_built_with.set_value(Some(built_with));
         // Building a row reads signals; those reads belong to the row, not to this effect.
         untrack(|| {
             terms.with(|terms| {

@@ -25,6 +25,7 @@ pub fn SecretsTable() -> impl IntoView {
     let scan_done = move || dashboard.scan.with(|s| *s == ScanStatus::Done);
     let nothing_matches = move || has_rows() && dashboard.match_count.get() == 0;
     let large = move || dashboard.sorted.with(Vec::len) >= LARGE_TABLE;
+    let read_only = Memo::new(move |_| dashboard.read_only());
 
     view! {
         {shown(
@@ -52,7 +53,14 @@ pub fn SecretsTable() -> impl IntoView {
                             <th scope="col">"Actions"</th>
                         </tr>
                     </thead>
-                    <RowList rows=dashboard.sorted terms=dashboard.terms row_view=secret_row_view />
+                    // Rows read "read-only" once, when built: the proxy says it once, at start,
+                    // and the rows are built again then, rather than every row watching it.
+                    <RowList
+                        rows=dashboard.sorted
+                        terms=dashboard.terms
+                        built_with=read_only
+                        row_view=secret_row_view
+                    />
                 </table>
             </div>
             {shown(nothing_matches, move || view! {
@@ -104,15 +112,40 @@ fn SortHeader(column: SortColumn) -> impl IntoView {
 }
 
 /// One secret's row. A plain function, not a component: [`RowList`] builds it under the row's own
-/// reactive owner.
+/// reactive owner, untracked.
+///
+/// Only what the clock changes is reactive; everything else is read once. A large account's
+/// first scan builds thousands of rows, and each effect costs about as much as an element.
 fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
     let deleted_date = row.deleted_date;
-    let deadline = move || Deadline::from_deleted_date(deleted_date, dashboard.now.get());
-    let urgency = move || deadline().urgency(dashboard.now.get());
-    let deletion_date = deadline().shown_date();
-    let open_row = row.clone();
-    let button_label = format!("Cancel deletion for {}", row.name);
+    let now = dashboard.now;
+    let deadline = move || Deadline::from_deleted_date(deleted_date, now.get());
+    let urgency = move || deadline().urgency(now.get());
+    let deletion_date = deadline()
+        .shown_date()
+        .map(|ms| (browser::iso_date(ms), browser::format_date(ms)));
+    let actions = if dashboard.read_only() {
+        Either::Left(view! { <span class="muted">"Read-only"</span> })
+    } else {
+        let open_row = row.clone();
+        Either::Right(view! {
+            <button
+                type="button"
+                class="restore"
+                id=row.dom_id()
+                aria-label=format!("Cancel deletion for {}", row.name)
+                on:click=move |_| dashboard.open_dialog(open_row.clone())
+            >
+                "Cancel deletion"
+            </button>
+        })
+    };
+    let (description, description_class) = if row.description.is_empty() {
+        ("No description".to_string(), "muted")
+    } else {
+        (row.description.clone(), "")
+    };
 
     view! {
         <tr class=move || format!("secret {}", urgency().css())>
@@ -123,17 +156,11 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
                 })}
             </th>
             <td class="description">
-                {if row.description.is_empty() {
-                    Either::Left(view! { <span class="muted">"No description"</span> })
-                } else {
-                    Either::Right(view! { <span>{row.description.clone()}</span> })
-                }}
+                <span class=description_class>{description}</span>
             </td>
             <td class="deletion-date">
                 <span class="date-label">{move || deadline().date_label()}</span>
-                {deletion_date.map(|ms| view! {
-                    <time datetime=browser::iso_date(ms)>{browser::format_date(ms)}</time>
-                })}
+                {deletion_date.map(|(iso, text)| view! { <time datetime=iso>{text}</time> })}
                 <span class="date-note">{move || deadline().date_note()}</span>
             </td>
             <td class="time-left">
@@ -141,7 +168,7 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
                     {move || urgency().label()}
                 </span>
                 <span class="time-left-text">
-                    {move || deadline().time_left_text(dashboard.now.get())}
+                    {move || deadline().time_left_text(now.get())}
                 </span>
             </td>
             <td class="tags">
@@ -166,28 +193,7 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
                     None => Either::Right(view! { <span class="muted">"Unknown"</span> }),
                 }}
             </td>
-            <td class="actions">
-                // A plain closure, not <Show>: this runs for every row, and a Show costs a memo
-                // and an owner per row.
-                {move || {
-                    if dashboard.read_only() {
-                        Either::Left(view! { <span class="muted">"Read-only"</span> })
-                    } else {
-                        let row = open_row.clone();
-                        Either::Right(view! {
-                            <button
-                                type="button"
-                                class="restore"
-                                id=row.dom_id()
-                                aria-label=button_label.clone()
-                                on:click=move |_| dashboard.open_dialog(row.clone())
-                            >
-                                "Cancel deletion"
-                            </button>
-                        })
-                    }
-                }}
-            </td>
+            <td class="actions">{actions}</td>
         </tr>
     }
 }
