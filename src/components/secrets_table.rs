@@ -120,9 +120,8 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
     let deleted_date = row.deleted_date;
     let now = dashboard.now;
-    let deadline = move || Deadline::from_deleted_date(deleted_date, now.get());
-    let urgency = move || deadline().urgency(now.get());
-    let deletion_date = deadline()
+    let clock = move |text| clock_text(deleted_date, now, text);
+    let deletion_date = Deadline::from_deleted_date(deleted_date, now.get_untracked())
         .shown_date()
         .map(|ms| (browser::iso_date(ms), browser::format_date(ms)));
     let actions = if dashboard.read_only() {
@@ -148,7 +147,7 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
     };
 
     view! {
-        <tr class=move || format!("secret {}", urgency().css())>
+        <tr class=clock(|d, now| format!("secret {}", d.urgency(now).css()))>
             <th scope="row" class="name">
                 <span class="secret-name">{row.name.clone()}</span>
                 {row.owning_service.clone().map(|service| view! {
@@ -159,17 +158,15 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
                 <span class=description_class>{description}</span>
             </td>
             <td class="deletion-date">
-                <span class="date-label">{move || deadline().date_label()}</span>
+                <span class="date-label">{clock(|d, _| d.date_label().into())}</span>
                 {deletion_date.map(|(iso, text)| view! { <time datetime=iso>{text}</time> })}
-                <span class="date-note">{move || deadline().date_note()}</span>
+                <span class="date-note">{clock(|d, _| d.date_note().into())}</span>
             </td>
             <td class="time-left">
-                <span class=move || format!("urgency {}", urgency().css())>
-                    {move || urgency().label()}
+                <span class=clock(|d, now| format!("urgency {}", d.urgency(now).css()))>
+                    {clock(|d, now| d.urgency(now).label().into())}
                 </span>
-                <span class="time-left-text">
-                    {move || deadline().time_left_text(now.get())}
-                </span>
+                <span class="time-left-text">{clock(Deadline::time_left_text)}</span>
             </td>
             <td class="tags">
                 {if row.tags.is_empty() {
@@ -195,5 +192,18 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
             </td>
             <td class="actions">{actions}</td>
         </tr>
+    }
+}
+
+/// A text of a row that follows the clock. Every such text is this one closure type, so the wasm
+/// holds one copy of the code that draws and redraws them rather than one per text.
+fn clock_text(
+    deleted_date: Option<f64>,
+    now: RwSignal<f64>,
+    text: fn(Deadline, f64) -> String,
+) -> impl Fn() -> String + Copy {
+    move || {
+        let now = now.get();
+        text(Deadline::from_deleted_date(deleted_date, now), now)
     }
 }
