@@ -1,6 +1,9 @@
 // Trunk post_build hook (Trunk.toml [[hooks]]): shrinks what `trunk build --release` staged
 // before Trunk moves it to dist/. Debug builds (`trunk serve`) are left as they are.
 //
+// - renames the wasm's imports (`__wbg_body_5f971cbc6950ca4f` and 116 more) and the exports the
+//   glue calls (`wasm_bindgen__convert__closures_____invoke__h35b848658c73792a`...) to one or two
+//   letters, in the wasm and in the glue alike;
 // - minifies, with esbuild (pinned in package.json): the wasm-bindgen glue, the CSS, the list
 //   worker and index.html's own inline script (its HTML, comments and meta tags are kept as they
 //   are: the `undelete-api-base` comment is there for whoever edits a built dist/index.html);
@@ -40,6 +43,125 @@ async function minify(name, options) {
   note(name, before.length, code.length);
 }
 
+// --- wasm import and export names ----------------------------------------------------------
+// The import and export sections are rewritten (every other byte of the wasm is copied as it is)
+// and the glue gets the same names. Only the shapes wasm-bindgen 0.2.130 emits are accepted:
+// function imports from one module, one `NAME: function(` line per import in the glue's import
+// object, exports read as `wasm.NAME`.
+const leb = (bytes, at) => {
+  let value = 0, shift = 0, byte;
+  do {
+    byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [value, at];
+};
+const lebBytes = (value) => {
+  const out = [];
+  do {
+    let byte = value % 128;
+    value = Math.floor(value / 128);
+    if (value) byte |= 0x80;
+    out.push(byte);
+  } while (value);
+  return out;
+};
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const wasmString = (text) => {
+  const b = Buffer.from(text, 'utf8');
+  return [...lebBytes(b.length), ...b];
+};
+// a, b, ..., Z, aa, ab, ...: valid property names, never `__proto__`.
+const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const shortName = (i) => (i < LETTERS.length ? LETTERS[i] : shortName(Math.floor(i / LETTERS.length) - 1) + LETTERS[i % LETTERS.length]);
+
+function shortenNames(wasmName, glueName) {
+  const wasm = fs.readFileSync(path.join(stage, wasmName));
+  let js = read(glueName);
+  if (wasm.readUInt32BE(0) !== 0x0061736d) fail(`${wasmName} is not a wasm module`);
+  const sections = [];
+  for (let at = 8; at < wasm.length;) {
+    const [size, body] = leb(wasm, at + 1);
+    sections.push({ id: wasm[at], start: at, body, end: body + size });
+    at = body + size;
+  }
+  const section = (id) => sections.find((s) => s.id === id) || fail(`${wasmName} has no section ${id}`);
+  const readName = (p) => {
+    const [len, at] = leb(wasm, p);
+    return [utf8.decode(wasm.subarray(at, at + len)), at + len];
+  };
+  const once = (re, what) => {
+    const hits = js.match(re);
+    if (!hits || hits.length !== 1) fail(`the glue has ${hits ? hits.length : 0} ${what}`);
+  };
+
+  // Imports: `NAME: function(` in the glue's import object, all from one module.
+  const imports = section(2);
+  let [count, p] = leb(wasm, imports.body);
+  let module = null;
+  const importPayload = [...lebBytes(count)];
+  for (let i = 0; i < count; i++) {
+    let mod, name;
+    [mod, p] = readName(p);
+    [name, p] = readName(p);
+    if (wasm[p] !== 0) fail(`import ${mod}.${name} is not a function (kind ${wasm[p]})`);
+    if (module === null) module = mod;
+    if (mod !== module) fail(`imports from two modules: ${module} and ${mod}`);
+    const descStart = p;
+    [, p] = leb(wasm, p + 1);
+    const key = new RegExp(`\n {8}${name.replace(/\$/g, '\\$')}: function\\(`, 'g');
+    once(key, `definitions of import ${name}`);
+    js = js.replace(key, `\n        ${shortName(i)}: function(`);
+    importPayload.push(...wasmString('a'), ...wasmString(shortName(i)), ...wasm.subarray(descStart, p));
+  }
+  if (p !== imports.end) fail(`${wasmName}: the import section did not parse to its end`);
+  const moduleKey = `${JSON.stringify(module)}: import0,`;
+  once(new RegExp(moduleKey.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), 'g'), moduleKey);
+  js = js.replace(moduleKey, 'a: import0,');
+  // Every import the glue defines must have been renamed.
+  const from = js.indexOf('function __wbg_get_imports()');
+  const defined = js.slice(from, js.indexOf('\n}\n', from)).match(/\n {8}[A-Za-z_$][\w$]*: function\(/g);
+  if (!defined || defined.length !== count) fail(`the glue defines ${defined ? defined.length : 0} imports, the wasm has ${count}`);
+
+  // Exports the glue reads (`wasm.NAME`); the others (`main`, globals) keep their names.
+  const exports = section(7);
+  [count, p] = leb(wasm, exports.body);
+  const exportPayload = [...lebBytes(count)];
+  const names = [];
+  let renamed = 0;
+  for (let i = 0; i < count; i++) {
+    let name;
+    [name, p] = readName(p);
+    const descStart = p;
+    [, p] = leb(wasm, p + 1);
+    names.push(name);
+    const use = new RegExp(`\\bwasm\\.${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+    let short = name;
+    if (use.test(js)) {
+      short = shortName(renamed++);
+      js = js.replace(use, `wasm.${short}`);
+    }
+    exportPayload.push(...wasmString(short), ...wasm.subarray(descStart, p));
+  }
+  if (p !== exports.end) fail(`${wasmName}: the export section did not parse to its end`);
+  const shorts = new Set(names.map((_, i) => shortName(i)).slice(0, renamed));
+  for (const name of names) if (shorts.has(name)) fail(`export ${name} clashes with a short name`);
+  const unknown = [...js.matchAll(/\bwasm\.([\w$]+)/g)].map((m) => m[1]).filter((n) => !shorts.has(n));
+  if (unknown.length) fail(`the glue reads exports the wasm does not have: ${unknown.join(', ')}`);
+
+  const out = [wasm.subarray(0, 8)];
+  for (const s of sections) {
+    const payload = s.id === 2 ? importPayload : s.id === 7 ? exportPayload : null;
+    out.push(payload ? Buffer.from([s.id, ...lebBytes(payload.length), ...payload]) : wasm.subarray(s.start, s.end));
+  }
+  const rewritten = Buffer.concat(out);
+  new WebAssembly.Module(rewritten); // validates
+  fs.writeFileSync(path.join(stage, wasmName), rewritten);
+  write(glueName, js);
+  note(`${wasmName} (imports and exports renamed)`, wasm.length, rewritten.length);
+}
+
 let html = read('index.html');
 // Files index.html links to, by the attribute values Trunk wrote (public URL + file name).
 const publicUrl = process.env.TRUNK_PUBLIC_URL || '/';
@@ -53,6 +175,8 @@ const linked = (re, what) => {
 const glue = linked(/<link rel="modulepreload" href="([^"]+\.js)"/, 'modulepreload of the glue');
 const css = linked(/<link rel="stylesheet" href="([^"]+\.css)"/, 'stylesheet link');
 
+const wasmName = linked(/<link rel="preload" href="([^"]+\.wasm)"/, 'preload of the wasm');
+shortenNames(wasmName, glue);
 await minify(glue, { ...JS, loader: 'js', format: 'esm' });
 await minify(css, CSS);
 // A classic worker script: no format, so its top-level names stay as they are.
