@@ -1,6 +1,8 @@
 // Trunk post_build hook (Trunk.toml [[hooks]]): shrinks what `trunk build --release` staged
 // before Trunk moves it to dist/. Debug builds (`trunk serve`) are left as they are.
 //
+// - drops the wasm-streams exports nobody calls (wasm-metadce, then the glue's classes) and runs
+//   wasm-opt itself (Trunk's wasm-opt step is off: data-wasm-opt="0" in index.html);
 // - renames the wasm's imports (`__wbg_body_5f971cbc6950ca4f` and 116 more) and the exports the
 //   glue calls (`wasm_bindgen__convert__closures_____invoke__h35b848658c73792a`...) to one or two
 //   letters, in the wasm and in the glue alike;
@@ -13,8 +15,10 @@
 // Any surprise (a file missing, a pattern not found) fails the build: Trunk stops on a non-zero
 // exit, so nothing half-rewritten reaches dist/.
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const fail = (message) => {
@@ -76,6 +80,40 @@ const wasmString = (text) => {
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const shortName = (i) => (i < LETTERS.length ? LETTERS[i] : shortName(Math.floor(i / LETTERS.length) - 1) + LETTERS[i % LETTERS.length]);
 
+// --- the wasm: dead exports out, then wasm-opt -------------------------------------------------
+// Trunk's own wasm-opt step is off (data-wasm-opt="0" in index.html) because the dead wasm-streams
+// exports (see shortenNames) must go before wasm-opt runs, so that it drops the code behind them
+// too. These are the passes Trunk ran before (-Oz, then index.html's data-wasm-opt-params);
+// --reorder-functions-by-name lays out functions by crate and module, which gzip likes.
+const BIN = fileURLToPath(new URL('../node_modules/.bin/', import.meta.url));
+const WASM_OPT = ['-Oz', '--flatten', '--rereloop', '-Oz', '--converge', '--strip-producers', '--strip-target-features', '--reorder-functions-by-name'];
+const unusedExport = (name) => /^(__wbg_)?intounderlying/.test(name);
+
+function run(tool, args) {
+  const r = spawnSync(path.join(BIN, tool), args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (r.status !== 0) fail(`${tool} ${args.join(' ')} failed (${r.error || r.status})`);
+  return r.stdout;
+}
+
+function optimizeWasm(wasmName) {
+  const file = path.join(stage, wasmName);
+  const before = fs.statSync(file).size;
+  const module = new WebAssembly.Module(fs.readFileSync(file));
+  const graph = [
+    ...WebAssembly.Module.exports(module).filter((e) => !unusedExport(e.name))
+      .map((e) => ({ name: `export:${e.name}`, export: e.name, root: true })),
+    ...WebAssembly.Module.imports(module)
+      .map((i) => ({ name: `import:${i.module}:${i.name}`, import: [i.module, i.name] })),
+  ];
+  const tmp = fs.mkdtempSync(path.join(stage, '.wasm-'));
+  fs.writeFileSync(path.join(tmp, 'graph.json'), JSON.stringify(graph));
+  // -g keeps the function names for --reorder-functions-by-name (wasm-opt drops them on output).
+  run('wasm-metadce', ['-g', file, '--graph-file', path.join(tmp, 'graph.json'), '-o', path.join(tmp, 'dce.wasm')]);
+  run('wasm-opt', [path.join(tmp, 'dce.wasm'), ...WASM_OPT, '-o', file]);
+  fs.rmSync(tmp, { recursive: true });
+  note(`${wasmName} (wasm-metadce + wasm-opt)`, before, fs.statSync(file).size);
+}
+
 function shortenNames(wasmName, glueName) {
   const wasm = fs.readFileSync(path.join(stage, wasmName));
   let js = read(glueName);
@@ -119,22 +157,46 @@ function shortenNames(wasmName, glueName) {
   const moduleKey = `${JSON.stringify(module)}: import0,`;
   once(new RegExp(moduleKey.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), 'g'), moduleKey);
   js = js.replace(moduleKey, 'a: import0,');
-  // Every import the glue defines must have been renamed.
-  const from = js.indexOf('function __wbg_get_imports()');
-  const defined = js.slice(from, js.indexOf('\n}\n', from)).match(/\n {8}[A-Za-z_$][\w$]*: function\(/g);
-  if (!defined || defined.length !== count) fail(`the glue defines ${defined ? defined.length : 0} imports, the wasm has ${count}`);
+  // What the glue still defines under a long name, the wasm no longer imports (wasm-metadce
+  // dropped it with the wasm-streams code): out.
+  const importKeys = () => {
+    const from = js.indexOf('function __wbg_get_imports()');
+    return [...js.slice(from, js.indexOf('\n}\n', from)).matchAll(/\n {8}([A-Za-z_$][\w$]*): function\(/g)].map((m) => m[1]);
+  };
+  for (const key of importKeys().filter((k) => k.length > 2)) {
+    const definition = new RegExp(`\n {8}${key.replace(/\$/g, '\\$')}: function\\([^)]*\\) \\{\n[\\s\\S]*?\n {8}\\},(?=\n)`, 'g');
+    once(definition, `definitions of unused import ${key}`);
+    js = js.replace(definition, '');
+  }
+  if (importKeys().length !== count) fail(`the glue defines ${importKeys().length} imports, the wasm has ${count}`);
+
+  // wasm-streams' IntoUnderlyingByteSource/Sink/Source: exported because leptos always enables
+  // server_fn's `browser` feature, never used by the app. Trunk's loader exposes the glue's
+  // exports as window.wasmBindings; nothing reads them there.
+  const strip = (re, n, what) => {
+    const hits = js.match(re);
+    if (!hits || hits.length !== n) fail(`the glue has ${hits ? hits.length : 0} ${what}, expected ${n}`);
+    js = js.replace(re, '');
+  };
+  strip(/^export class (IntoUnderlying\w+) \{\n[\s\S]*?\n\}\nif \(Symbol\.dispose\) \1\.prototype\[Symbol\.dispose\] = \1\.prototype\.free;\n/gm, 3, 'IntoUnderlying* classes');
+  strip(/^const IntoUnderlying\w+Finalization = \(typeof FinalizationRegistry === 'undefined'\)\n.*\n.*\n/gm, 3, 'IntoUnderlying* finalizers');
+  strip(/^const __wbindgen_enum_ReadableStreamType = \["bytes"\];\n/gm, 1, 'ReadableStreamType enums');
+  if (/intounderlying|ReadableStream/i.test(js)) fail('the glue still mentions the wasm-streams classes');
 
   // Exports the glue reads (`wasm.NAME`); the others (`main`, globals) keep their names.
   const exports = section(7);
   [count, p] = leb(wasm, exports.body);
-  const exportPayload = [...lebBytes(count)];
+  const exportPayload = [];
   const names = [];
   let renamed = 0;
+  let kept = 0;
   for (let i = 0; i < count; i++) {
     let name;
     [name, p] = readName(p);
     const descStart = p;
     [, p] = leb(wasm, p + 1);
+    if (unusedExport(name)) fail(`${wasmName} still exports ${name}`);
+    kept += 1;
     names.push(name);
     const use = new RegExp(`\\bwasm\\.${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
     let short = name;
@@ -145,6 +207,7 @@ function shortenNames(wasmName, glueName) {
     exportPayload.push(...wasmString(short), ...wasm.subarray(descStart, p));
   }
   if (p !== exports.end) fail(`${wasmName}: the export section did not parse to its end`);
+  exportPayload.unshift(...lebBytes(kept));
   const shorts = new Set(names.map((_, i) => shortName(i)).slice(0, renamed));
   for (const name of names) if (shorts.has(name)) fail(`export ${name} clashes with a short name`);
   const unknown = [...js.matchAll(/\bwasm\.([\w$]+)/g)].map((m) => m[1]).filter((n) => !shorts.has(n));
@@ -176,6 +239,7 @@ const glue = linked(/<link rel="modulepreload" href="([^"]+\.js)"/, 'moduleprelo
 const css = linked(/<link rel="stylesheet" href="([^"]+\.css)"/, 'stylesheet link');
 
 const wasmName = linked(/<link rel="preload" href="([^"]+\.wasm)"/, 'preload of the wasm');
+optimizeWasm(wasmName);
 shortenNames(wasmName, glue);
 await minify(glue, { ...JS, loader: 'js', format: 'esm' });
 await minify(css, CSS);
