@@ -293,20 +293,19 @@ async fn rows_drawn_before_a_read_only_config_lose_their_buttons() {
         |root: &web_sys::Element| root.query_selector_all("tbody button").unwrap().length();
     assert_eq!(buttons(&root), 2);
 
+    let config = |read_only| {
+        Some(ProxyConfig {
+            region: None,
+            endpoint: None,
+            read_only,
+        })
+    };
     // Not read-only: nothing changes.
-    dashboard.config.set(Some(ProxyConfig {
-        region: None,
-        endpoint: None,
-        read_only: false,
-    }));
+    dashboard.config.set(config(false));
     browser::sleep_ms(20.0).await;
     assert_eq!(buttons(&root), 2);
 
-    dashboard.config.set(Some(ProxyConfig {
-        region: None,
-        endpoint: None,
-        read_only: true,
-    }));
+    dashboard.config.set(config(true));
     browser::sleep_ms(20.0).await;
     assert_eq!(names_in_table(&root), ["a", "b"]);
     assert_eq!(buttons(&root), 0);
