@@ -11,8 +11,8 @@ interleaved, never measured at different times), and reads utime+stime (and cont
 of the measured process from /proc before and after. The upstream is a separate nginx
 instance (`return 200` with the same fixed JSON as `proxy_overhead.sh`), and so is the
 proxy_pass floor, so each figure is only that process tree's own CPU. Prints the median over
-the rounds per target: CPU µs/request, requests/s, context switches per request of the
-measured process, and the upstream's CPU µs/request.
+the rounds per target: CPU µs/request (and the user-space part of it), requests/s, context
+switches per request of the measured process, and the upstream's CPU µs/request.
 """
 import argparse
 import os
@@ -67,13 +67,14 @@ def tree(pid):
 
 
 def usage(pid):
-    """(CPU seconds, context switches) of pid's tree, all threads."""
-    cpu = 0.0
+    """(CPU seconds, user CPU seconds, context switches) of pid's tree, all threads."""
+    cpu = user = 0.0
     switches = 0
     for p in tree(pid):
         with open(f"/proc/{p}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
         cpu += (int(fields[11]) + int(fields[12])) / TICK
+        user += int(fields[11]) / TICK
         for tid in os.listdir(f"/proc/{p}/task"):
             try:
                 with open(f"/proc/{p}/task/{tid}/status") as f:
@@ -82,7 +83,7 @@ def usage(pid):
                             switches += int(line.split()[1])
             except FileNotFoundError:
                 pass
-    return cpu, switches
+    return cpu, user, switches
 
 
 def nginx_conf(run, name, server):
@@ -113,6 +114,9 @@ def main():
     ap.add_argument("--seconds", type=int, default=6)
     ap.add_argument("--log", default="info", help="RUST_LOG of the proxies")
     ap.add_argument("--no-nginx", action="store_true", help="skip the proxy_pass floor")
+    ap.add_argument("--together", action="store_true",
+                    help="load every target at the same time (one wrk each), so that all see the "
+                         "same machine; steadier for comparing builds, but not the solo figure")
     ap.add_argument("proxies", nargs="+", metavar="NAME=BINARY")
     args = ap.parse_args()
     for tool in ("nginx", "wrk"):
@@ -171,35 +175,61 @@ def main():
                     'wrk.headers["Content-Type"] = "application/x-amz-json-1.1"\n'
                     'wrk.headers["X-Amz-Target"] = "secretsmanager.ListSecrets"\n')
 
-        def wrk(port, seconds, threads=2, conns=32):
-            out = subprocess.run(["wrk", f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "-s", lua,
-                                  f"http://127.0.0.1:{port}/api/secretsmanager"],
-                                 capture_output=True, text=True, check=True).stdout
+        def start_wrk(port, seconds, threads=2, conns=32):
+            return subprocess.Popen(["wrk", f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "-s", lua,
+                                     f"http://127.0.0.1:{port}/api/secretsmanager"],
+                                    stdout=subprocess.PIPE, text=True)
+
+        def wrk_result(w, port):
+            out, _ = w.communicate()
+            if w.returncode:
+                sys.exit(f"wrk failed against port {port}")
             if "Non-2xx" in out or "Socket errors" in out:
                 sys.exit(f"errors from port {port}:\n{out}")
             n = int(re.search(r"(\d+) requests in", out).group(1))
             rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
             return n, rps
 
+        def wrk(port, seconds, threads=2, conns=32):
+            return wrk_result(start_wrk(port, seconds, threads, conns), port)
+
         for _, _, port in targets:  # warm-up
             wrk(port, 1, 1, 4)
         results = {name: [] for name, _, _ in targets}
+        def record(r, name, before, after, n, rps):
+            (c0, us0, s0), (u0, _, _) = before
+            (c1, us1, s1), (u1, _, _) = after
+            row = ((c1 - c0) / n * 1e6, (us1 - us0) / n * 1e6, rps, (s1 - s0) / n,
+                   (u1 - u0) / n * 1e6)
+            results[name].append(row)
+            print(f"  round {r + 1} {name:>12}: {row[0]:6.1f} µs/req (user {row[1]:4.1f})  "
+                  f"{rps:7.0f} req/s  {row[3]:4.2f} cs/req  upstream {row[4]:5.1f} µs/req",
+                  file=sys.stderr)
+
         for r in range(args.runs):
+            if args.together:
+                # The upstream is shared here, so its figure is per request of all targets.
+                before = {name: (usage(proc.pid), usage(upstream.pid)) for name, proc, _ in targets}
+                runs = [(name, proc, port, start_wrk(port, args.seconds)) for name, proc, port in targets]
+                done = [(name, proc, port, wrk_result(w, port)) for name, proc, port, w in runs]
+                total = sum(n for _, _, _, (n, _) in done)
+                for name, proc, port, (n, rps) in done:
+                    after = (usage(proc.pid), usage(upstream.pid))
+                    (c0, us0, s0), (u0, x, y) = before[name]
+                    # upstream CPU over all requests of the round
+                    record(r, name, ((c0, us0, s0), (u0 * n / total, x, y)),
+                           (after[0], (after[1][0] * n / total, 0, 0)), n, rps)
+                continue
             order = targets[r % len(targets):] + targets[:r % len(targets)]
             for name, proc, port in order:
-                c0, s0 = usage(proc.pid)
-                u0, _ = usage(upstream.pid)
+                before = (usage(proc.pid), usage(upstream.pid))
                 n, rps = wrk(port, args.seconds)
-                c1, s1 = usage(proc.pid)
-                u1, _ = usage(upstream.pid)
-                row = ((c1 - c0) / n * 1e6, rps, (s1 - s0) / n, (u1 - u0) / n * 1e6)
-                results[name].append(row)
-                print(f"  round {r + 1} {name:>12}: {row[0]:6.1f} µs/req  {rps:9.0f} req/s  "
-                      f"{row[2]:4.2f} cs/req  upstream {row[3]:5.1f} µs/req", file=sys.stderr)
-        print(f"{'':>12}  CPU µs/req  req/s   cs/req  upstream µs/req   (median of {args.runs} x {args.seconds} s)")
+                record(r, name, before, (usage(proc.pid), usage(upstream.pid)), n, rps)
+        print(f"{'':>12}  CPU µs/req  user µs/req  req/s  cs/req  upstream µs/req"
+              f"   (median of {args.runs} x {args.seconds} s)")
         for name, rows in results.items():
             med = [statistics.median(col) for col in zip(*rows)]
-            print(f"{name:>12}  {med[0]:9.1f}  {med[1]:7.0f}  {med[2]:6.2f}  {med[3]:9.1f}")
+            print(f"{name:>12}  {med[0]:9.1f}  {med[1]:10.1f}  {med[2]:6.0f}  {med[3]:6.2f}  {med[4]:9.1f}")
     finally:
         for p in procs:
             p.send_signal(signal.SIGTERM)
