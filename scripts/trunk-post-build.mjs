@@ -10,7 +10,9 @@
 //   worker and index.html's own inline script (its HTML, comments and meta tags are kept as they
 //   are: the `undelete-api-base` comment is there for whoever edits a built dist/index.html);
 // - recomputes every `integrity="shaNNN-..."` that Trunk wrote for a file changed here (the
-//   browser refuses a script or stylesheet whose hash does not match).
+//   browser refuses a script or stylesheet whose hash does not match);
+// - writes `.gz` and `.br` copies of the glue, the wasm, the CSS and the worker, which
+//   undelete-proxy (and nginx's gzip_static) send to browsers that accept them.
 //
 // Any surprise (a file missing, a pattern not found) fails the build: Trunk stops on a non-zero
 // exit, so nothing half-rewritten reaches dist/.
@@ -18,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -271,4 +274,15 @@ html = html.replace(/<link\b[^>]*>/g, (tag) => {
 });
 if (pinned < 3) fail(`expected integrity on the glue, the wasm and the CSS; found ${pinned}`);
 write('index.html', html);
+
+// Precompressed copies for servers that send them (undelete-proxy --static-dir; nginx's
+// gzip_static/brotli_static): the glue, the wasm, the CSS and the worker. Not index.html: the
+// proxy reads it to compute its Content-Security-Policy.
+for (const name of [glue, wasmName, css, 'list-pages.js']) {
+  const data = fs.readFileSync(path.join(stage, name));
+  fs.writeFileSync(path.join(stage, `${name}.gz`), zlib.gzipSync(data, { level: 9 }));
+  fs.writeFileSync(path.join(stage, `${name}.br`), zlib.brotliCompressSync(data, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+  }));
+}
 console.error(`post-build: ${sizes.join(', ')}; ${pinned} integrity attributes recomputed`);

@@ -552,6 +552,54 @@ async fn health_config_and_security_headers_never_call_upstream() {
     assert_eq!(up.hits(), 0);
 }
 
+/// A release build leaves `.br`/`.gz` copies next to the scripts, the wasm and the CSS: a browser
+/// that accepts them gets one, anything else the file itself.
+#[tokio::test]
+async fn static_dir_sends_precompressed_copies_to_clients_that_accept_them() {
+    let dir = TempDir::new("static-precompressed");
+    std::fs::write(dir.0.join("app.js"), "export const plain = 1;").unwrap();
+    std::fs::write(dir.0.join("app.js.gz"), b"gzip bytes").unwrap();
+    std::fs::write(dir.0.join("app.js.br"), b"brotli bytes").unwrap();
+    std::fs::write(dir.0.join("only-plain.css"), "body{}").unwrap();
+    let up = FakeUpstream::start(FakeBehavior::Ok).await;
+    let static_dir = dir.0.clone();
+    let proxy = start_proxy_with(&up.endpoint(), creds("AKIDTEST", "secret"), |c| {
+        c.static_dir = Some(static_dir)
+    })
+    .await;
+    let c = client();
+    let fetch = |path: &'static str, accept: Option<&'static str>| {
+        let mut req = c.get(format!("{}{path}", proxy.base_url()));
+        if let Some(accept) = accept {
+            req = req.header("accept-encoding", accept);
+        }
+        req.send()
+    };
+
+    for (accept, encoding, body) in [
+        (Some("gzip, deflate, br"), Some("br"), "brotli bytes"),
+        (Some("gzip"), Some("gzip"), "gzip bytes"),
+        (None, None, "export const plain = 1;"),
+    ] {
+        let resp = fetch("/app.js", accept).await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let h = resp.headers().clone();
+        assert_eq!(
+            h.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "Accept-Encoding {accept:?}"
+        );
+        assert!(h["content-type"].to_str().unwrap().contains("javascript"));
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(resp.text().await.unwrap(), body);
+    }
+    // No copy: the file as it is, whatever the browser accepts.
+    let resp = fetch("/only-plain.css", Some("gzip, br")).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers().get("content-encoding").is_none());
+    assert_eq!(resp.text().await.unwrap(), "body{}");
+}
+
 #[tokio::test]
 async fn static_dir_serves_the_ui_with_a_csp_that_allows_its_inline_boot_script() {
     let dir = TempDir::new("static");

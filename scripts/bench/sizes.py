@@ -28,6 +28,8 @@ def files(dist: Path) -> list[dict]:
     for p in sorted(dist.rglob("*")):
         if not p.is_file() or any(part.startswith(".") for part in p.relative_to(dist).parts):
             continue
+        if p.suffix in (".gz", ".br"):  # the build's precompressed copies of the files counted
+            continue
         out.append({"file": str(p.relative_to(dist)), "raw": p.stat().st_size,
                     "gzip": compressed(p, ["gzip", "-9", "-n", "-c"]),
                     "brotli": compressed(p, ["brotli", "-q", "11", "-c"])})
