@@ -552,6 +552,17 @@ async fn health_config_and_security_headers_never_call_upstream() {
     assert_eq!(up.hits(), 0);
 }
 
+/// A proxy with `--static-dir dir`, in front of an upstream that answers OK.
+async fn start_proxy_serving(dir: &TempDir) -> (FakeUpstream, undelete_proxy::RunningProxy) {
+    let up = FakeUpstream::start(FakeBehavior::Ok).await;
+    let static_dir = dir.0.clone();
+    let proxy = start_proxy_with(&up.endpoint(), creds("AKIDTEST", "secret"), |c| {
+        c.static_dir = Some(static_dir)
+    })
+    .await;
+    (up, proxy)
+}
+
 /// A release build leaves `.br`/`.gz` copies next to the scripts, the wasm and the CSS: a browser
 /// that accepts them gets one, anything else the file itself.
 #[tokio::test]
@@ -561,12 +572,7 @@ async fn static_dir_sends_precompressed_copies_to_clients_that_accept_them() {
     std::fs::write(dir.0.join("app.js.gz"), b"gzip bytes").unwrap();
     std::fs::write(dir.0.join("app.js.br"), b"brotli bytes").unwrap();
     std::fs::write(dir.0.join("only-plain.css"), "body{}").unwrap();
-    let up = FakeUpstream::start(FakeBehavior::Ok).await;
-    let static_dir = dir.0.clone();
-    let proxy = start_proxy_with(&up.endpoint(), creds("AKIDTEST", "secret"), |c| {
-        c.static_dir = Some(static_dir)
-    })
-    .await;
+    let (_up, proxy) = start_proxy_serving(&dir).await;
     let c = client();
     let fetch = |path: &'static str, accept: Option<&'static str>| {
         let mut req = c.get(format!("{}{path}", proxy.base_url()));
@@ -614,12 +620,7 @@ async fn static_dir_serves_the_ui_with_a_csp_that_allows_its_inline_boot_script(
         "export default function init() {}",
     )
     .unwrap();
-    let up = FakeUpstream::start(FakeBehavior::Ok).await;
-    let static_dir = dir.0.clone();
-    let proxy = start_proxy_with(&up.endpoint(), creds("AKIDTEST", "secret"), |c| {
-        c.static_dir = Some(static_dir)
-    })
-    .await;
+    let (_up, proxy) = start_proxy_serving(&dir).await;
     let c = client();
 
     let resp = get(&c, &proxy, "/").await;
