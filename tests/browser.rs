@@ -320,6 +320,16 @@ async fn rows_drawn_before_a_read_only_config_lose_their_buttons() {
     assert_eq!(actions.text_content().unwrap(), "Read-only");
 }
 
+/// Puts `text` in the search box as typing would, and waits past the next frame, when the
+/// toolbar applies it to the query.
+async fn type_into(input: &web_sys::HtmlInputElement, text: &str) {
+    input.set_value(text);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    browser::sleep_ms(100.0).await;
+}
+
 /// The search box is not bound back from the query signal: typing sets the query, and "Clear
 /// search" must empty both the query and the box, and put focus in the box.
 #[wasm_bindgen_test]
@@ -349,12 +359,7 @@ async fn clear_search_empties_the_box_and_shows_every_row() {
         .unwrap()
         .unwrap()
         .unchecked_into();
-    input.set_value("nothing-like-this");
-    input
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
-    // The query is applied at the next frame.
-    browser::sleep_ms(100.0).await;
+    type_into(&input, "nothing-like-this").await;
     assert_eq!(dashboard.query.get_untracked(), "nothing-like-this");
     let no_match = root.query_selector(".no-match").unwrap().unwrap();
     assert!(
@@ -378,12 +383,7 @@ async fn clear_search_empties_the_box_and_shows_every_row() {
     let active = document().active_element().unwrap();
     assert_eq!(active.id(), "search");
     // Typing again after a clear still filters.
-    input.set_value("prod");
-    input
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
-    // The query is applied at the next frame.
-    browser::sleep_ms(100.0).await;
+    type_into(&input, "prod").await;
     assert_eq!(dashboard.query.get_untracked(), "prod");
     assert_eq!(names_in_table(&root), ["prod/db"]);
 }
