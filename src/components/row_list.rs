@@ -37,28 +37,27 @@ where
     let tbody = NodeRef::<Tbody>::new();
     let owner = Owner::current().expect("RowList needs a reactive owner");
     let shown = StoredValue::new_local(Vec::<ShownRow>::new());
-    let last_built_with = StoredValue::new_local(None::<bool>);
-    Effect::new(move |_| {
+    // Returns the `built_with` its rows were built with, which the next run gets as `last`.
+    Effect::new(move |last: Option<bool>| {
         let rows = rows.get();
         let built_with = built_with.get();
-        let Some(tbody) = tbody.get() else { return };
-        if last_built_with
-            .get_value()
-            .is_some_and(|last| last != built_with)
-        {
+        let Some(tbody) = tbody.get() else {
+            return built_with;
+        };
+        if last.is_some_and(|last| last != built_with) {
             shown.update_value(|shown| {
                 for mut gone in shown.drain(..) {
                     gone.view.unmount();
                 }
             });
         }
-        last_built_with.set_value(Some(built_with));
         // Building a row reads signals; those reads belong to the row, not to this effect.
         untrack(|| {
             terms.with(|terms| {
                 shown.update_value(|shown| update(&tbody, shown, &rows, terms, &owner, row_view));
             });
         });
+        built_with
     });
     Effect::new(move |_| {
         terms.with(|terms| {
