@@ -1,8 +1,9 @@
 // Trunk post_build hook (Trunk.toml [[hooks]]): shrinks what `trunk build --release` staged
 // before Trunk moves it to dist/. Debug builds (`trunk serve`) are left as they are.
 //
-// - drops the wasm-streams exports nobody calls (wasm-metadce, then the glue's classes) and runs
-//   wasm-opt itself (Trunk's wasm-opt step is off: data-wasm-opt="0" in index.html);
+// - drops the stubs that scripts/wasm-link.mjs left for wasm-streams' exports (wasm-metadce; the
+//   linker already dropped their code), and the glue's classes for them, and runs wasm-opt
+//   itself (Trunk's wasm-opt step is off: data-wasm-opt="0" in index.html);
 // - renames the wasm's imports (`__wbg_body_5f971cbc6950ca4f` and 116 more) and the exports the
 //   glue calls (`wasm_bindgen__convert__closures_____invoke__h35b848658c73792a`...) to one or two
 //   letters, in the wasm and in the glue alike;
@@ -23,6 +24,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { assemble, leb, lebBytes, readName as readNameAt, sections as wasmSections, wasmString } from './wasm-binary.mjs';
 
 const fail = (message) => {
   console.error(`post-build: ${message}`);
@@ -55,38 +57,15 @@ async function minify(name, options) {
 // and the glue gets the same names. Only the shapes wasm-bindgen 0.2.130 emits are accepted:
 // function imports from one module, one `NAME: function(` line per import in the glue's import
 // object, exports read as `wasm.NAME`.
-const leb = (bytes, at) => {
-  let value = 0, shift = 0, byte;
-  do {
-    byte = bytes[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [value, at];
-};
-const lebBytes = (value) => {
-  const out = [];
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value) byte |= 0x80;
-    out.push(byte);
-  } while (value);
-  return out;
-};
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const wasmString = (text) => {
-  const b = Buffer.from(text, 'utf8');
-  return [...lebBytes(b.length), ...b];
-};
+
 // a, b, ..., Z, aa, ab, ...: valid property names, never `__proto__`.
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const shortName = (i) => (i < LETTERS.length ? LETTERS[i] : shortName(Math.floor(i / LETTERS.length) - 1) + LETTERS[i % LETTERS.length]);
 
 // --- the wasm: dead exports out, then wasm-opt -------------------------------------------------
-// Trunk's own wasm-opt step is off (data-wasm-opt="0" in index.html) because the dead wasm-streams
-// exports (see shortenNames) must go before wasm-opt runs, so that it drops the code behind them
-// too. These are the passes Trunk ran before (-Oz, then index.html's data-wasm-opt-params) with a
+// Trunk's own wasm-opt step is off (data-wasm-opt="0" in index.html) because the stubs of the dead
+// wasm-streams exports (scripts/wasm-link.mjs; see shortenNames) must go before wasm-opt runs, so
+// that it drops what only they use too. These are the passes Trunk ran before (-Oz, then index.html's data-wasm-opt-params) with a
 // second -Oz in the converging round (-0.1 KB raw, -0.3 KB gzip); --reorder-functions-by-name
 // lays out functions by crate and module, which gzip likes.
 const BIN = fileURLToPath(new URL('../node_modules/.bin/', import.meta.url));
@@ -121,18 +100,14 @@ function optimizeWasm(wasmName) {
 function shortenNames(wasmName, glueName) {
   const wasm = fs.readFileSync(path.join(stage, wasmName));
   let js = read(glueName);
-  if (wasm.readUInt32BE(0) !== 0x0061736d) fail(`${wasmName} is not a wasm module`);
-  const sections = [];
-  for (let at = 8; at < wasm.length;) {
-    const [size, body] = leb(wasm, at + 1);
-    sections.push({ id: wasm[at], start: at, body, end: body + size });
-    at = body + size;
+  let sections;
+  try {
+    sections = wasmSections(wasm, wasmName);
+  } catch (e) {
+    fail(e.message);
   }
   const section = (id) => sections.find((s) => s.id === id) || fail(`${wasmName} has no section ${id}`);
-  const readName = (p) => {
-    const [len, at] = leb(wasm, p);
-    return [utf8.decode(wasm.subarray(at, at + len)), at + len];
-  };
+  const readName = (p) => readNameAt(wasm, p);
   const once = (re, what) => {
     const hits = js.match(re);
     if (!hits || hits.length !== 1) fail(`the glue has ${hits ? hits.length : 0} ${what}`);
@@ -161,7 +136,7 @@ function shortenNames(wasmName, glueName) {
   const moduleKey = `${JSON.stringify(module)}: import0,`;
   once(new RegExp(moduleKey.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), 'g'), moduleKey);
   js = js.replace(moduleKey, 'a: import0,');
-  // What the glue still defines under a long name, the wasm no longer imports (wasm-metadce
+  // What the glue still defines under a long name, the wasm no longer imports (the linker
   // dropped it with the wasm-streams code): out.
   const importKeys = () => {
     const from = js.indexOf('function __wbg_get_imports()');
@@ -175,7 +150,8 @@ function shortenNames(wasmName, glueName) {
   if (importKeys().length !== count) fail(`the glue defines ${importKeys().length} imports, the wasm has ${count}`);
 
   // wasm-streams' IntoUnderlyingByteSource/Sink/Source: exported because leptos always enables
-  // server_fn's `browser` feature, never used by the app. Trunk's loader exposes the glue's
+  // server_fn's `browser` feature, never used by the app, and only stubs in the wasm
+  // (scripts/wasm-link.mjs), which wasm-metadce has removed by now. Trunk's loader exposes the glue's
   // exports as window.wasmBindings; nothing reads them there.
   const strip = (re, n, what) => {
     const hits = js.match(re);
@@ -217,12 +193,7 @@ function shortenNames(wasmName, glueName) {
   const unknown = [...js.matchAll(/\bwasm\.([\w$]+)/g)].map((m) => m[1]).filter((n) => !shorts.has(n));
   if (unknown.length) fail(`the glue reads exports the wasm does not have: ${unknown.join(', ')}`);
 
-  const out = [wasm.subarray(0, 8)];
-  for (const s of sections) {
-    const payload = s.id === 2 ? importPayload : s.id === 7 ? exportPayload : null;
-    out.push(payload ? Buffer.from([s.id, ...lebBytes(payload.length), ...payload]) : wasm.subarray(s.start, s.end));
-  }
-  const rewritten = Buffer.concat(out);
+  const rewritten = assemble(wasm, sections, new Map([[2, importPayload], [7, exportPayload]]));
   new WebAssembly.Module(rewritten); // validates
   fs.writeFileSync(path.join(stage, wasmName), rewritten);
   write(glueName, js);

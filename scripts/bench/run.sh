@@ -93,8 +93,9 @@ start_proxy() { # [static dir] -> sets PROXY_URL; dummy keys: moto's IAM auth is
 # --- 1. transfer size -----------------------------------------------------------------------
 log "bench: sizes (gzip -9, brotli -q 11) and twiggy"
 # twiggy needs names, which the shipped wasm no longer has: the same cargo output through
-# wasm-bindgen and wasm-opt -Oz -g. It still has what the post-build hook takes out (the unused
-# wasm-streams exports, ~5 KB raw) and the long import names, so its total is above dist/'s.
+# wasm-bindgen and wasm-opt -Oz -g. It still has what the post-build hook takes out (the stubs
+# of the unused wasm-streams exports, see scripts/wasm-link.mjs, and the long import names), so
+# its total is above dist/'s.
 wasm-bindgen --target web --no-typescript --out-dir "$RUN/named" "$UI_WASM"
 wasm-opt -Oz -g "$RUN/named/undelete_bg.wasm" -o "$RUN/named.wasm"
 "$PY" "$REPO/scripts/bench/sizes.py" --dist "$DIST" --floor "$COUNTER/dist" --out "$OUT/sizes.json" \
