@@ -24,7 +24,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { assemble, leb, lebBytes, readName as readNameAt, sections as wasmSections, wasmString } from './wasm-binary.mjs';
+import {
+  STUB_BODY, assemble, leb, lebBytes, readFunctions, readName as readNameAt, sections as wasmSections, wasmString,
+} from './wasm-binary.mjs';
 
 const fail = (message) => {
   console.error(`post-build: ${message}`);
@@ -78,9 +80,32 @@ function run(tool, args) {
   return r.stdout;
 }
 
+// scripts/wasm-link.mjs leaves only stubs behind wasm-streams' exports; their `free` exports are
+// always the stubs themselves (the others may sit behind wasm-bindgen's externref shims). If they
+// are not, the wasm was linked some other way (a linker set in the environment, say) and still
+// holds ~14 KB of dead code: fail rather than ship it unnoticed.
+function checkLinkedByWasmLink(wasmName, bytes) {
+  let module;
+  try {
+    module = readFunctions(bytes, wasmName);
+  } catch (e) {
+    fail(e.message);
+  }
+  const frees = [...module.exports].filter(([name]) => /^__wbg_intounderlying\w+_free$/.test(name));
+  const stub = Buffer.from(STUB_BODY);
+  for (const [name, index] of frees) {
+    const body = index >= module.imported ? module.bodies[index - module.imported] : null;
+    if (!body || !stub.equals(body)) {
+      fail(`${wasmName}: ${name} is not a stub: was the wasm linked without scripts/wasm-link.mjs (.cargo/config.toml)?`);
+    }
+  }
+  if (frees.length !== 3) fail(`${wasmName} exports ${frees.length} wasm-streams free functions, expected 3`);
+}
+
 function optimizeWasm(wasmName) {
   const file = path.join(stage, wasmName);
   const before = fs.statSync(file).size;
+  checkLinkedByWasmLink(wasmName, fs.readFileSync(file));
   const module = new WebAssembly.Module(fs.readFileSync(file));
   const graph = [
     ...WebAssembly.Module.exports(module).filter((e) => !unusedExport(e.name))

@@ -62,3 +62,78 @@ export function assemble(wasm, list, replaced) {
   }
   return Buffer.concat(out);
 }
+
+// A function body that only traps: no locals, `unreachable`, `end`.
+export const STUB_BODY = [0x00, 0x00, 0x0b];
+
+// What the module says about its functions: the sections, the function types (as their encoded
+// bytes), each function's type index (imports first), how many are imported, the function
+// exports (name -> function index), and each defined function's body (its bytes, without the
+// size). Only plain function types are accepted.
+export function readFunctions(wasm, what) {
+  const list = sections(wasm, what);
+  const body = (id) => list.find((s) => s.id === id);
+  const types = [];
+  const funcTypes = [];
+  const exports = new Map();
+  const bodies = [];
+  let p, count;
+  if (body(1)) {
+    [count, p] = leb(wasm, body(1).body);
+    for (let i = 0; i < count; i++) {
+      if (wasm[p] !== 0x60) throw new Error(`${what}: type ${i} is not a plain function type`);
+      const start = p;
+      for (let vec = 0, n; vec < 2; vec++) {
+        [n, p] = leb(wasm, p + (vec === 0 ? 1 : 0));
+        for (let k = 0; k < n; k++, p++) {
+          if (wasm[p] === 0x63 || wasm[p] === 0x64) throw new Error(`${what}: type ${i} has a typed reference`);
+        }
+      }
+      types.push(wasm.subarray(start, p));
+    }
+  }
+  if (body(2)) {
+    [count, p] = leb(wasm, body(2).body);
+    for (let i = 0; i < count; i++) {
+      [, p] = readName(wasm, p);
+      [, p] = readName(wasm, p);
+      const kind = wasm[p++];
+      let flags, type;
+      switch (kind) {
+        case 0: [type, p] = leb(wasm, p); funcTypes.push(type); break; // function
+        case 1: p++; // table: reference type, then limits
+        // falls through
+        case 2: [flags, p] = leb(wasm, p); [, p] = leb(wasm, p); if (flags & 1) [, p] = leb(wasm, p); break; // limits
+        case 3: p += 2; break; // global: value type, mutability
+        case 4: [, p] = leb(wasm, p + 1); break; // tag
+        default: throw new Error(`${what}: import ${i} has an unknown kind ${kind}`);
+      }
+    }
+  }
+  const imported = funcTypes.length;
+  if (body(3)) {
+    [count, p] = leb(wasm, body(3).body);
+    for (let i = 0, type; i < count; i++) {
+      [type, p] = leb(wasm, p);
+      funcTypes.push(type);
+    }
+  }
+  if (body(7)) {
+    [count, p] = leb(wasm, body(7).body);
+    for (let i = 0, name, index; i < count; i++) {
+      [name, p] = readName(wasm, p);
+      const kind = wasm[p];
+      [index, p] = leb(wasm, p + 1);
+      if (kind === 0) exports.set(name, index);
+    }
+  }
+  if (body(10)) {
+    [count, p] = leb(wasm, body(10).body);
+    for (let i = 0, size; i < count; i++) {
+      [size, p] = leb(wasm, p);
+      bodies.push(wasm.subarray(p, p + size));
+      p += size;
+    }
+  }
+  return { list, types, funcTypes, imported, exports, bodies };
+}

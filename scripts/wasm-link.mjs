@@ -20,7 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { assemble, leb, lebBytes, readName, sections, wasmString } from './wasm-binary.mjs';
+import { STUB_BODY, assemble, leb, lebBytes, readFunctions, wasmString } from './wasm-binary.mjs';
 
 const fail = (message) => {
   console.error(`wasm-link: ${message}`);
@@ -55,62 +55,12 @@ function splitExports(args) {
   return { kept, dropped };
 }
 
-// What the module knows about its functions: the types, and each function's type index.
-function readModule(wasm, what) {
-  const list = sections(wasm, what);
-  const body = (id) => list.find((s) => s.id === id);
-  const types = [];
-  const funcTypes = [];
-  const exports = new Map();
-  let p, count;
-  if (body(1)) {
-    [count, p] = leb(wasm, body(1).body);
-    for (let i = 0; i < count; i++) {
-      if (wasm[p] !== 0x60) fail(`${what}: type ${i} is not a plain function type`);
-      const start = p;
-      for (let vec = 0, n; vec < 2; vec++) {
-        [n, p] = leb(wasm, p + (vec === 0 ? 1 : 0));
-        for (let k = 0; k < n; k++, p++) if (wasm[p] === 0x63 || wasm[p] === 0x64) fail(`${what}: type ${i} has a typed reference`);
-      }
-      types.push(wasm.subarray(start, p));
-    }
+function readModuleOrFail(wasm, what) {
+  try {
+    return readFunctions(wasm, what);
+  } catch (e) {
+    return fail(e.message);
   }
-  if (body(2)) {
-    [count, p] = leb(wasm, body(2).body);
-    for (let i = 0; i < count; i++) {
-      [, p] = readName(wasm, p);
-      [, p] = readName(wasm, p);
-      const kind = wasm[p++];
-      let flags, type;
-      switch (kind) {
-        case 0: [type, p] = leb(wasm, p); funcTypes.push(type); break; // function
-        case 1: p++; // table: reference type, then limits
-        // falls through
-        case 2: [flags, p] = leb(wasm, p); [, p] = leb(wasm, p); if (flags & 1) [, p] = leb(wasm, p); break; // limits
-        case 3: p += 2; break; // global: value type, mutability
-        case 4: [, p] = leb(wasm, p + 1); break; // tag
-        default: fail(`${what}: import ${i} has an unknown kind ${kind}`);
-      }
-    }
-  }
-  const imported = funcTypes.length;
-  if (body(3)) {
-    [count, p] = leb(wasm, body(3).body);
-    for (let i = 0, type; i < count; i++) {
-      [type, p] = leb(wasm, p);
-      funcTypes.push(type);
-    }
-  }
-  if (body(7)) {
-    [count, p] = leb(wasm, body(7).body);
-    for (let i = 0, name, index; i < count; i++) {
-      [name, p] = readName(wasm, p);
-      const kind = wasm[p];
-      [index, p] = leb(wasm, p + 1);
-      if (kind === 0) exports.set(name, index);
-    }
-  }
-  return { list, types, funcTypes, imported, exports };
 }
 
 // Appends to a section whose payload is a vector: the new count, the old entries, the new ones.
@@ -137,7 +87,7 @@ const output = kept[outAt + 1];
 // 1. As asked, into a scratch file: the dropped exports' signatures.
 const scratch = `${output}.with-wasm-streams`;
 link(lld, args.map((a, i) => (i > 0 && args[i - 1] === '-o' ? scratch : a)));
-const full = readModule(fs.readFileSync(scratch), scratch);
+const full = readModuleOrFail(fs.readFileSync(scratch), scratch);
 fs.rmSync(scratch);
 const signatures = dropped.map((name) => {
   const index = full.exports.get(name);
@@ -149,7 +99,7 @@ const signatures = dropped.map((name) => {
 // 2. Without them: lld drops what only they reached.
 link(lld, kept);
 const wasm = fs.readFileSync(output);
-const slim = readModule(wasm, output);
+const slim = readModuleOrFail(wasm, output);
 for (const name of dropped) if (slim.exports.has(name)) fail(`${name} is still exported`);
 
 // 3. The stubs: one new type each (duplicate types are allowed), appended after every existing
@@ -158,7 +108,7 @@ const section = (id) => slim.list.find((s) => s.id === id);
 for (const id of [1, 3, 7, 10]) if (!section(id)) fail(`${output} has no section ${id}`);
 const firstType = slim.types.length;
 const firstFunc = slim.funcTypes.length;
-const UNREACHABLE_BODY = [3, 0, 0x00, 0x0b]; // size 3: no locals, unreachable, end
+const UNREACHABLE_BODY = [STUB_BODY.length, ...STUB_BODY];
 const replaced = new Map([
   [1, appendToVector(wasm, section(1), signatures.map((t) => [...t]))],
   [3, appendToVector(wasm, section(3), dropped.map((_, i) => lebBytes(firstType + i)))],
