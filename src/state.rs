@@ -65,8 +65,9 @@ pub struct RestoreFailure {
 pub struct Dashboard {
     pub listing: RwSignal<Listing>,
     pub scan: RwSignal<ScanStatus>,
-    /// Bumped by every scan, so a superseded scan stops writing.
-    generation: RwSignal<u64>,
+    /// Bumped by every scan, so a superseded scan stops writing. Read, never watched: a stored
+    /// value, not a signal.
+    generation: StoredValue<u64>,
     /// The clock the "time left" column reads; ticks every 30 s.
     pub now: RwSignal<f64>,
     pub query: RwSignal<String>,
@@ -165,7 +166,7 @@ impl Dashboard {
         Dashboard {
             listing,
             scan,
-            generation: RwSignal::new(0),
+            generation: StoredValue::new(0),
             now,
             query,
             sort,
@@ -193,11 +194,11 @@ impl Dashboard {
     /// Walks every ListSecrets page, showing rows as pages arrive. Rows already shown stay
     /// visible while it runs and if it fails.
     pub fn refresh(self) {
-        let generation = self.generation.get_untracked() + 1;
-        self.generation.set(generation);
+        let generation = self.generation.get_value() + 1;
+        self.generation.set_value(generation);
         self.listing.update(Listing::begin_scan);
         self.scan.set(ScanStatus::Running);
-        let current = move || self.generation.get_untracked() == generation;
+        let current = move || self.generation.get_value() == generation;
         spawn_local(async move {
             let client = Client::from_page();
             // Pages come from the list worker while it has them; the rest by ourselves.
