@@ -25,7 +25,8 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import {
-  STUB_BODY, assemble, leb, lebBytes, readFunctions, readName as readNameAt, sections as wasmSections, wasmString,
+  STUB_BODY, assemble, isWasmStreamsExport, leb, lebBytes, readFunctions,
+  readName as readNameAt, sections as wasmSections, wasmString,
 } from './wasm-binary.mjs';
 
 const fail = (message) => {
@@ -67,12 +68,12 @@ const shortName = (i) => (i < LETTERS.length ? LETTERS[i] : shortName(Math.floor
 // --- the wasm: dead exports out, then wasm-opt -------------------------------------------------
 // Trunk's own wasm-opt step is off (data-wasm-opt="0" in index.html) because the stubs of the dead
 // wasm-streams exports (scripts/wasm-link.mjs; see shortenNames) must go before wasm-opt runs, so
-// that it drops what only they use too. These are the passes Trunk ran before (-Oz, then index.html's data-wasm-opt-params) with a
-// second -Oz in the converging round (-0.1 KB raw, -0.3 KB gzip); --reorder-functions-by-name
-// lays out functions by crate and module, which gzip likes.
+// that it drops what only they use too. These are the passes Trunk ran before (-Oz, then
+// index.html's data-wasm-opt-params) with a second -Oz in the converging round (-0.1 KB raw,
+// -0.3 KB gzip); --reorder-functions-by-name lays out functions by crate and module, which gzip
+// likes.
 const BIN = fileURLToPath(new URL('../node_modules/.bin/', import.meta.url));
 const WASM_OPT = ['-Oz', '--flatten', '--rereloop', '-Oz', '-Oz', '--converge', '--strip-producers', '--strip-target-features', '--reorder-functions-by-name'];
-const unusedExport = (name) => /^(__wbg_)?intounderlying/.test(name);
 
 function run(tool, args) {
   const r = spawnSync(path.join(BIN, tool), args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -91,7 +92,7 @@ function checkLinkedByWasmLink(wasmName, bytes) {
   } catch (e) {
     fail(e.message);
   }
-  const frees = [...module.exports].filter(([name]) => /^__wbg_intounderlying\w+_free$/.test(name));
+  const frees = [...module.exports].filter(([name]) => isWasmStreamsExport(name) && name.endsWith('_free'));
   const stub = Buffer.from(STUB_BODY);
   for (const [name, index] of frees) {
     const body = index >= module.imported ? module.bodies[index - module.imported] : null;
@@ -105,10 +106,11 @@ function checkLinkedByWasmLink(wasmName, bytes) {
 function optimizeWasm(wasmName) {
   const file = path.join(stage, wasmName);
   const before = fs.statSync(file).size;
-  checkLinkedByWasmLink(wasmName, fs.readFileSync(file));
-  const module = new WebAssembly.Module(fs.readFileSync(file));
+  const bytes = fs.readFileSync(file);
+  checkLinkedByWasmLink(wasmName, bytes);
+  const module = new WebAssembly.Module(bytes);
   const graph = [
-    ...WebAssembly.Module.exports(module).filter((e) => !unusedExport(e.name))
+    ...WebAssembly.Module.exports(module).filter((e) => !isWasmStreamsExport(e.name))
       .map((e) => ({ name: `export:${e.name}`, export: e.name, root: true })),
     ...WebAssembly.Module.imports(module)
       .map((i) => ({ name: `import:${i.module}:${i.name}`, import: [i.module, i.name] })),
@@ -200,7 +202,7 @@ function shortenNames(wasmName, glueName) {
     [name, p] = readName(p);
     const descStart = p;
     [, p] = leb(wasm, p + 1);
-    if (unusedExport(name)) fail(`${wasmName} still exports ${name}`);
+    if (isWasmStreamsExport(name)) fail(`${wasmName} still exports ${name}`);
     kept += 1;
     names.push(name);
     const use = new RegExp(`\\bwasm\\.${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');

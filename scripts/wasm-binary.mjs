@@ -2,6 +2,11 @@
 // scripts/trunk-post-build.mjs read and rewrite: LEB128 numbers, names, and the list of sections.
 // Both scripts copy every section they do not understand byte for byte.
 
+// wasm-streams' exports, which the app never calls (see scripts/wasm-link.mjs): its classes'
+// methods and `__wbg_<class>_free`, with the crate's hash suffix at link time
+// (`intounderlyingsource_pull_58a9338f50bce61c`) and without it after wasm-bindgen.
+export const isWasmStreamsExport = (name) => /^(__wbg_)?intounderlying(bytesource|sink|source)_/.test(name);
+
 // An unsigned LEB128 number at `at`: [value, the offset after it].
 export const leb = (bytes, at) => {
   let value = 0, shift = 0, byte;

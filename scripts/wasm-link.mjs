@@ -20,13 +20,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { STUB_BODY, assemble, leb, lebBytes, readFunctions, wasmString } from './wasm-binary.mjs';
+import { STUB_BODY, assemble, isWasmStreamsExport, leb, lebBytes, readFunctions, wasmString } from './wasm-binary.mjs';
 
 const fail = (message) => {
   console.error(`wasm-link: ${message}`);
   process.exit(1);
 };
-const isDropped = (name) => /^(__wbg_)?intounderlying(bytesource|sink|source)_/.test(name);
 
 function rustLld() {
   const rustc = process.env.RUSTC || 'rustc';
@@ -48,8 +47,8 @@ function splitExports(args) {
   const kept = [];
   const dropped = [];
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--export' && isDropped(args[i + 1] ?? '')) dropped.push(args[++i]);
-    else if (args[i].startsWith('--export=') && isDropped(args[i].slice(9))) dropped.push(args[i].slice(9));
+    if (args[i] === '--export' && isWasmStreamsExport(args[i + 1] ?? '')) dropped.push(args[++i]);
+    else if (args[i].startsWith('--export=') && isWasmStreamsExport(args[i].slice(9))) dropped.push(args[i].slice(9));
     else kept.push(args[i]);
   }
   return { kept, dropped };
