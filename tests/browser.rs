@@ -279,6 +279,88 @@ async fn row_list_inserts_in_place_hides_and_removes() {
     assert!(d != before[1], "d was drawn again");
 }
 
+/// A search that shows or hides many rows gets the top of the table right at once and the rest in
+/// the frames after; a new search meanwhile, or new rows, end with every row as the search wants.
+#[wasm_bindgen_test]
+async fn a_search_over_many_rows_does_the_top_first_then_the_rest() {
+    let now = browser::now_ms();
+    // 1,000 rows in the table's order (by time left); every 4th is a `match-` row.
+    let name = |i: usize| {
+        format!(
+            "{}-{i:04}",
+            if i.is_multiple_of(4) {
+                "match"
+            } else {
+                "other"
+            }
+        )
+    };
+    let (root, dashboard, _mounted) = mount_table(
+        (0..1000)
+            .map(|i| entry(&name(i), now + DAY_MS + i as f64 * 60_000.0))
+            .collect(),
+    );
+    browser::sleep_ms(20.0).await;
+    let hidden = |root: &web_sys::Element| -> Vec<bool> {
+        let list = root.query_selector_all("tbody tr").unwrap();
+        (0..list.length())
+            .map(|i| {
+                list.item(i)
+                    .unwrap()
+                    .unchecked_into::<web_sys::Element>()
+                    .has_attribute("hidden")
+            })
+            .collect()
+    };
+    let wanted_hidden = |query: &str| -> Vec<bool> {
+        (0..1000)
+            .map(|i| !name(i).contains(query))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(hidden(&root).len(), 1000);
+
+    // The effect runs before this task ends: only the first step is on the page.
+    dashboard.query.set("match".into());
+    browser::sleep_ms(0.0).await;
+    let now_hidden = hidden(&root);
+    let want = wanted_hidden("match");
+    // The first 60 matching rows (rows 0..237) and every row between them are right...
+    assert_eq!(now_hidden[..237], want[..237]);
+    // ...and the rows further down are not all done yet.
+    assert_ne!(now_hidden, want);
+    assert_eq!(dashboard.match_count.get_untracked(), 250);
+    settle(|| hidden(&root) == want).await;
+    assert_eq!(hidden(&root), want);
+
+    // Showing every row again, interrupted by another search and by new rows.
+    dashboard.query.set(String::new());
+    browser::sleep_ms(0.0).await;
+    assert!(hidden(&root)[..60].iter().all(|h| !h));
+    assert!(
+        hidden(&root).iter().any(|h| *h),
+        "not all shown in one step"
+    );
+    dashboard.query.set("other".into());
+    dashboard.listing.update(|l| {
+        l.add_page(vec![entry("other-late", now + DAY_MS / 2.0)]);
+    });
+    // `other-late` sorts first, and matches.
+    let mut want = vec![false];
+    want.extend(wanted_hidden("other"));
+    settle(|| hidden(&root) == want).await;
+    assert_eq!(hidden(&root), want);
+}
+
+/// Waits until `done` holds, for at most 5 s (frames come slowly on a busy machine).
+async fn settle(done: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        browser::sleep_ms(50.0).await;
+    }
+}
+
 /// Rows read the proxy's read-only mode once, when built; when the proxy's answer arrives after
 /// the rows are drawn, every row is drawn again without its restore button.
 #[wasm_bindgen_test]

@@ -107,13 +107,22 @@ print(f"   All loads (complete, ms): {bl['complete_ms']}; plain page: {bp['compl
 
 # 3. filtering ------------------------------------------------------------------------------------
 bf = load("browser_filter.json")
-print(f"\n3. Filtering: {bf['rows']!r}; keydown -> first paint after the DOM settles, per keystroke")
-row("  median keystroke", ms(bf["median_ms"]), "", "", f"<=50 ms {verdict(bf['median_ms'] <= 50)}")
+print(f"\n3. Filtering: {bf['rows']!r}; per keystroke, keydown -> the next paint, as INP measures it (Event Timing,")
+print("   8 ms steps, < 16 ms counted as 16): the rows on screen, done in the frame that answers the key")
+row("  median keystroke", ms(bf["first_median_ms"]), "", "", f"<=50 ms {verdict(bf['first_median_ms'] <= 50)}")
+if bf.get("first_changed_median_ms") is not None:
+    row(f"  median, the {bf['changed_count']} that changed the rows", ms(bf["first_changed_median_ms"]), "", "",
+        f"<=50 ms {verdict(bf['first_changed_median_ms'] <= 50)}")
+row("  slowest keystroke", ms(bf["first_max_ms"]), "", "", f"<=50 ms {verdict(bf['first_max_ms'] <= 50)}")
+print(f"     all: " + ", ".join(
+    f"{k['key'] if k['key'] != 'Backspace' else '⌫'} {k['first_ms']:.0f}" for k in bf["keystrokes"]))
+print("   keydown -> the first paint after the DOM settles (every row, below the screen too; rows off")
+print("   screen catch up over the next frames)")
+row("  median keystroke", ms(bf["median_ms"]))
 if bf.get("changed_median_ms") is not None:
-    row(f"  median, the {bf['changed_count']} that changed the rows", ms(bf["changed_median_ms"]), "", "",
-        f"<=50 ms {verdict(bf['changed_median_ms'] <= 50)}")
+    row(f"  median, the {bf['changed_count']} that changed the rows", ms(bf["changed_median_ms"]))
 w = bf["worst"]
-row("  slowest keystroke", ms(bf["max_ms"]), "", "", f"<=50 ms {verdict(bf['max_ms'] <= 50)}")
+row("  slowest keystroke", ms(bf["max_ms"]))
 print(f"     slowest: {w['key']!r} -> {w['shown']!r}; all: " + ", ".join(
     f"{k['key'] if k['key'] != 'Backspace' else '⌫'} {k['ms']:.0f}" for k in bf["keystrokes"]))
 

@@ -8,17 +8,22 @@
 //!
 //! Search hides the rows that do not match (`hidden`; they stay in the DOM so that clearing the
 //! search is cheap). One effect walks the rows when the search changes and touches only rows
-//! whose state changes, rather than one effect per row re-running on every keystroke.
+//! whose state changes, rather than one effect per row re-running on every keystroke. When that
+//! is many rows, the top of the table is done in the frame that answers the key and the rest in
+//! the frames after (`model::search_steps`).
 
 use std::sync::Arc;
 
 use leptos::html::Tbody;
 use leptos::prelude::*;
 use leptos::tachys::view::Mountable;
+use leptos::task::spawn_local;
 use rustc_hash::FxHashMap;
 use web_sys::{Element, Node};
 
+use crate::browser;
 use crate::model::reorder::rows_that_stay;
+use crate::model::search_steps::{SearchedRow, Step, apply_step};
 use crate::model::secret_row::SecretRow;
 
 /// A `<tbody>` holding `row_view(row)` for each of `rows`, in order; rows that do not match the
@@ -36,7 +41,7 @@ where
 {
     let tbody = NodeRef::<Tbody>::new();
     let owner = Owner::current().expect("RowList needs a reactive owner");
-    let shown = StoredValue::new_local(Vec::<ShownRow>::new());
+    let table = StoredValue::new_local(Table::default());
     // Returns the `built_with` its rows were built with, which the next run gets as `last`.
     Effect::new(move |last: Option<bool>| {
         let rows = rows.get();
@@ -44,31 +49,69 @@ where
         let Some(tbody) = tbody.get() else {
             return built_with;
         };
-        if last.is_some_and(|last| last != built_with) {
-            shown.update_value(|shown| {
-                for mut gone in shown.drain(..) {
-                    gone.view.unmount();
-                }
-            });
-        }
         // Building a row reads signals; those reads belong to the row, not to this effect.
         untrack(|| {
             terms.with(|terms| {
-                shown.update_value(|shown| update(&tbody, shown, &rows, terms, &owner, row_view));
+                table.update_value(|table| {
+                    if last.is_some_and(|last| last != built_with) {
+                        for mut gone in table.shown.drain(..) {
+                            gone.view.unmount();
+                        }
+                    }
+                    update(&tbody, &mut table.shown, &rows, terms, &owner, row_view);
+                    // Rows moved: a search still under way starts again from the top (rows
+                    // already right cost nothing).
+                    table.next_step = table.next_step.map(|_| 0);
+                });
             });
         });
         built_with
     });
     Effect::new(move |_| {
-        terms.with(|terms| {
-            shown.update_value(|shown| {
-                for shown_row in shown {
-                    shown_row.show_if(shown_row.row.matches(terms));
+        let start = terms.with(|terms| {
+            table.try_update_value(|table| {
+                for shown_row in table.shown.iter_mut() {
+                    shown_row.wanted = shown_row.row.matches(terms);
                 }
-            });
+                table.next_step = apply_step(&mut table.shown, 0, Step::First);
+                let start = table.next_step.is_some() && !table.stepping;
+                table.stepping |= start;
+                start
+            })
         });
+        if start == Some(true) {
+            spawn_local(finish_search(table));
+        }
     });
     view! { <tbody node_ref=tbody></tbody> }
+}
+
+/// The rows on the page, and how far the search has got with them.
+#[derive(Default)]
+struct Table {
+    shown: Vec<ShownRow>,
+    /// Where the search's next step starts, while rows below the screen still wait for it.
+    next_step: Option<usize>,
+    /// Whether `finish_search` is running (one loop serves every search and row update).
+    stepping: bool,
+}
+
+/// The search's later steps, one per frame, until every row is as it wants (or the table is
+/// gone). A new search or new rows change where the next step starts.
+async fn finish_search(table: StoredValue<Table, LocalStorage>) {
+    loop {
+        browser::next_frame().await;
+        let more = table.try_update_value(|table| {
+            table.next_step = table
+                .next_step
+                .and_then(|from| apply_step(&mut table.shown, from, Step::Next));
+            table.stepping = table.next_step.is_some();
+            table.stepping
+        });
+        if more != Some(true) {
+            return;
+        }
+    }
 }
 
 /// A row on the page: its data, its mounted view, and the reactive owner of its effects.
@@ -78,6 +121,8 @@ struct ShownRow {
     /// The row's `<tr>`.
     element: Option<Element>,
     hidden: bool,
+    /// Whether the current search shows the row (it may not be shown yet, see `finish_search`).
+    wanted: bool,
     _owner: Owner,
 }
 
@@ -95,16 +140,23 @@ impl ShownRow {
             view: Box::new(view),
             element,
             hidden: false,
+            wanted: true,
             _owner: owner,
         }
     }
+}
 
-    fn show_if(&mut self, matches: bool) {
-        let hide = !matches;
-        if self.hidden == hide {
-            return;
-        }
-        self.hidden = hide;
+impl SearchedRow for ShownRow {
+    fn wanted(&self) -> bool {
+        self.wanted
+    }
+
+    fn shown(&self) -> bool {
+        !self.hidden
+    }
+
+    fn set_shown(&mut self, shown: bool) {
+        self.hidden = !shown;
         if let Some(element) = &self.element {
             let _ = element.toggle_attribute_with_force("hidden", self.hidden);
         }
@@ -143,7 +195,10 @@ fn update<V: IntoView + 'static>(
             Some(i) => old[*i].take().expect("each old row is taken once"),
             None => {
                 let mut built = ShownRow::build(owner, row.clone(), row_view);
-                built.show_if(row.matches(terms));
+                built.wanted = row.matches(terms);
+                if !built.wanted {
+                    built.set_shown(false);
+                }
                 built
             }
         })

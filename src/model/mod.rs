@@ -5,5 +5,6 @@ pub mod deadline;
 pub mod format;
 pub mod listing;
 pub mod reorder;
+pub mod search_steps;
 pub mod secret_row;
 pub mod table_view;
