@@ -105,8 +105,7 @@ impl Dashboard {
         let query = RwSignal::new(String::new());
         let sort = RwSignal::new(Sort::default());
         let scan = RwSignal::new(ScanStatus::Running);
-        let sorted =
-            Memo::new(move |_| listing.with(|l| sorted_rows(l.rows(), sort.get(), now.get())));
+        let sorted = Memo::new(move |_| listing.with(|l| sorted_rows(l.rows(), sort.get())));
         let terms = Memo::new(move |_| query_terms(&query.read()));
         let match_count = Memo::new(move |_| {
             let terms = terms.read();
@@ -350,10 +349,11 @@ impl Batch {
             return;
         }
         let entries = std::mem::take(&mut rows.pending);
+        let now = browser::now_ms();
         rows.listing.update(|l| {
-            l.add_page(entries);
+            l.add_page(entries, now);
         });
-        rows.last_flush = Some(browser::now_ms());
+        rows.last_flush = Some(now);
         if !rows.first_row_marked && rows.listing.with_untracked(|l| l.found() > 0) {
             rows.first_row_marked = true;
             spawn_local(mark_once_rendered("undelete:first-row"));
@@ -396,12 +396,15 @@ mod tests {
 
     fn row(name: &str) -> Arc<SecretRow> {
         Arc::new(
-            SecretRow::from_entry(SecretListEntry {
-                arn: Some(format!("arn:{name}")),
-                name: Some(name.into()),
-                deleted_date: Some(WireDate::EpochMillis(1.0)),
-                ..Default::default()
-            })
+            SecretRow::from_entry(
+                SecretListEntry {
+                    arn: Some(format!("arn:{name}")),
+                    name: Some(name.into()),
+                    deleted_date: Some(WireDate::EpochMillis(1.0)),
+                    ..Default::default()
+                },
+                0.0,
+            )
             .unwrap(),
         )
     }

@@ -130,7 +130,7 @@ fn mount_table(entries: Vec<SecretListEntry>) -> (web_sys::Element, Dashboard, i
         let dashboard = Dashboard::new();
         dashboard.listing.update(|l| {
             l.begin_scan();
-            l.add_page(entries);
+            l.add_page(entries, browser::now_ms());
         });
         dashboard
     });
@@ -213,11 +213,14 @@ async fn row_list_inserts_in_place_hides_and_removes() {
 
     // A page whose rows sort before, between and after the shown ones.
     dashboard.listing.update(|l| {
-        l.add_page(vec![
-            entry("a", now + DAY_MS),
-            entry("c", now + 3.0 * DAY_MS),
-            entry("e", now + 5.0 * DAY_MS),
-        ]);
+        l.add_page(
+            vec![
+                entry("a", now + DAY_MS),
+                entry("c", now + 3.0 * DAY_MS),
+                entry("e", now + 5.0 * DAY_MS),
+            ],
+            browser::now_ms(),
+        );
     });
     browser::sleep_ms(20.0).await;
     assert_eq!(names_in_table(&root), ["a", "b", "c", "d", "e"]);
@@ -237,10 +240,13 @@ async fn row_list_inserts_in_place_hides_and_removes() {
     assert_eq!(hidden, [true, true, false, true, true]);
     // Rows that arrive while a search is active are hidden or shown by it from the start.
     dashboard.listing.update(|l| {
-        l.add_page(vec![
-            entry("cc", now + 3.5 * DAY_MS),
-            entry("f", now + 6.0 * DAY_MS),
-        ]);
+        l.add_page(
+            vec![
+                entry("cc", now + 3.5 * DAY_MS),
+                entry("f", now + 6.0 * DAY_MS),
+            ],
+            browser::now_ms(),
+        );
     });
     browser::sleep_ms(20.0).await;
     assert_eq!(names_in_table(&root), ["a", "b", "c", "cc", "d", "e", "f"]);
@@ -269,7 +275,7 @@ async fn row_list_inserts_in_place_hides_and_removes() {
     changed.description = Some("now described".into());
     dashboard.listing.update(|l| {
         l.begin_scan();
-        l.add_page(vec![changed]);
+        l.add_page(vec![changed], browser::now_ms());
     });
     browser::sleep_ms(20.0).await;
     let d = rows(&root)
@@ -277,6 +283,37 @@ async fn row_list_inserts_in_place_hides_and_removes() {
         .find(|r| r.text_content().unwrap().contains("now described"))
         .expect("d shows its new description");
     assert!(d != before[1], "d was drawn again");
+}
+
+/// A purge time that passes while the page is open stays a purge time: the row says it has
+/// passed, rather than reading the date as a deletion with 7 to 30 days to go.
+#[wasm_bindgen_test]
+async fn a_purge_time_that_passes_while_shown_is_still_the_purge_time() {
+    let now = browser::now_ms();
+    let (root, dashboard, _mounted) = mount_table(vec![entry("soon", now + 40_000.0)]);
+    browser::sleep_ms(20.0).await;
+    let text = |selector: &str| {
+        root.query_selector(selector)
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(
+        text("td.time-left .time-left-text"),
+        "less than a minute left"
+    );
+    dashboard.now.set(now + 75_000.0);
+    browser::sleep_ms(20.0).await;
+    assert_eq!(
+        text("td.deletion-date .date-label"),
+        "Permanent deletion on"
+    );
+    assert_eq!(
+        text("td.time-left .time-left-text"),
+        "The scheduled purge time has passed: it may already be deleted for good"
+    );
+    assert_eq!(text("td.time-left .urgency"), "Urgent");
 }
 
 /// A search that shows or hides many rows gets the top of the table right at once and the rest in
@@ -342,7 +379,10 @@ async fn a_search_over_many_rows_does_the_top_first_then_the_rest() {
     );
     dashboard.query.set("other".into());
     dashboard.listing.update(|l| {
-        l.add_page(vec![entry("other-late", now + DAY_MS / 2.0)]);
+        l.add_page(
+            vec![entry("other-late", now + DAY_MS / 2.0)],
+            browser::now_ms(),
+        );
     });
     // `other-late` sorts first, and matches.
     let mut want = vec![false];
@@ -424,7 +464,10 @@ async fn clear_search_empties_the_box_and_shows_every_row() {
         let dashboard = Dashboard::new();
         dashboard.listing.update(|l| {
             l.begin_scan();
-            l.add_page(vec![entry("prod/db", now + 2.0 * DAY_MS)]);
+            l.add_page(
+                vec![entry("prod/db", now + 2.0 * DAY_MS)],
+                browser::now_ms(),
+            );
             l.finish_scan();
         });
         dashboard.scan.set(ScanStatus::Done);

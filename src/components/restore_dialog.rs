@@ -58,10 +58,9 @@ pub fn RestoreDialog() -> impl IntoView {
     };
     // When it would be gone for good, so the urgency is in front of the person deciding.
     let deadline_text = move || {
-        let date = dashboard
+        let deadline = dashboard
             .dialog_for
-            .with(|r| r.as_ref().and_then(|r| r.deleted_date));
-        let deadline = Deadline::from_deleted_date(date, dashboard.now.get());
+            .with(|r| r.as_ref().map_or(Deadline::Unknown, |r| r.deadline()));
         let when = deadline
             .shown_date()
             .map(|ms| format!("{} {}. ", deadline.date_label(), browser::format_date(ms)))

@@ -118,10 +118,10 @@ fn SortHeader(column: SortColumn) -> impl IntoView {
 /// first scan builds thousands of rows, and each effect costs about as much as an element.
 fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
-    let deleted_date = row.deleted_date;
+    let deadline = row.deadline();
     let now = dashboard.now;
-    let clock = move |text| clock_text(deleted_date, now, text);
-    let deletion_date = Deadline::from_deleted_date(deleted_date, now.get_untracked())
+    let clock = move |text| clock_text(deadline, now, text);
+    let deletion_date = deadline
         .shown_date()
         .map(|ms| (browser::iso_date(ms), browser::format_date(ms)));
     let actions = if dashboard.read_only() {
@@ -198,12 +198,9 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
 /// A text of a row that follows the clock. Every such text is this one closure type, so the wasm
 /// holds one copy of the code that draws and redraws them rather than one per text.
 fn clock_text(
-    deleted_date: Option<f64>,
+    deadline: Deadline,
     now: RwSignal<f64>,
     text: fn(Deadline, f64) -> String,
 ) -> impl Fn() -> String + Copy {
-    move || {
-        let now = now.get();
-        text(Deadline::from_deleted_date(deleted_date, now), now)
-    }
+    move || text(deadline, now.get())
 }

@@ -2,9 +2,10 @@
 //!
 //! `DeletedDate` means different things in different places: AWS documents ListSecrets'
 //! `DeletedDate` as the moment of deletion, while DescribeSecret and moto report the scheduled
-//! purge time. Both readings are handled without guessing which server we talk to: a date in the
-//! future can only be the purge time; a date in the past is when the secret was deleted, and the
-//! purge follows after the recovery window of 7 to 30 days, which ListSecrets does not report.
+//! purge time. Both readings are handled without guessing which server we talk to: a date that
+//! was in the future when the server reported it can only be the purge time (and stays the purge
+//! time once that moment passes); a date in the past is when the secret was deleted, and the purge
+//! follows after the recovery window of 7 to 30 days, which ListSecrets does not report.
 
 use crate::model::format::{days_text, duration_text};
 
@@ -18,10 +19,11 @@ pub const MAX_WINDOW_MS: f64 = 30.0 * DAY_MS;
 /// What is known about a secret's permanent deletion.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Deadline {
-    /// `DeletedDate` lies in the future: it is the scheduled purge time, known exactly.
+    /// `DeletedDate` was in the future when it was listed: it is the scheduled purge time, known
+    /// exactly.
     Scheduled { purge_at: f64 },
-    /// `DeletedDate` lies in the past: it is when the secret was deleted; the purge comes 7 to 30
-    /// days later, so only a range is known.
+    /// `DeletedDate` was in the past when it was listed: it is when the secret was deleted; the
+    /// purge comes 7 to 30 days later, so only a range is known.
     Estimated {
         deleted_at: f64,
         earliest: f64,
@@ -32,10 +34,11 @@ pub enum Deadline {
 }
 
 impl Deadline {
-    /// Interprets a `DeletedDate` (epoch milliseconds) at time `now`.
-    pub fn from_deleted_date(deleted_date: Option<f64>, now: f64) -> Self {
+    /// Interprets a `DeletedDate` (epoch milliseconds); `is_purge_time` says which reading
+    /// holds (see [`is_purge_time`]).
+    pub fn from_deleted_date(deleted_date: Option<f64>, is_purge_time: bool) -> Self {
         match deleted_date {
-            Some(date) if date > now => Deadline::Scheduled { purge_at: date },
+            Some(date) if is_purge_time => Deadline::Scheduled { purge_at: date },
             Some(date) => Deadline::Estimated {
                 deleted_at: date,
                 earliest: date + MIN_WINDOW_MS,
@@ -67,6 +70,10 @@ impl Deadline {
     /// The "time left" sentence, saying whether it is known or estimated.
     pub fn time_left_text(self, now: f64) -> String {
         match self {
+            Deadline::Scheduled { purge_at } if purge_at <= now => {
+                "The scheduled purge time has passed: it may already be deleted for good"
+                    .to_string()
+            }
             Deadline::Scheduled { purge_at } => {
                 format!("{} left", duration_text(purge_at - now))
             }
@@ -74,11 +81,14 @@ impl Deadline {
                 earliest, latest, ..
             } => {
                 if now < earliest {
-                    format!(
-                        "{} to {} left (estimate)",
-                        days_text(earliest - now),
-                        days_text(latest - now)
-                    )
+                    // Under a day to the earliest purge: hours, not "0 days".
+                    let soonest = earliest - now;
+                    let soonest = if soonest < DAY_MS {
+                        duration_text(soonest)
+                    } else {
+                        days_text(soonest)
+                    };
+                    format!("{soonest} to {} left (estimate)", days_text(latest - now))
                 } else if now < latest {
                     format!(
                         "May be purged at any time; at most {} left (estimate)",
@@ -118,6 +128,13 @@ impl Deadline {
             Deadline::Unknown => "The server sent a date that could not be read",
         }
     }
+}
+
+/// Whether a `DeletedDate` the server reported at `listed_at` is the scheduled purge time: a date
+/// in the future can only be that. Decided when the date is listed, not as the clock moves: a purge
+/// time that has passed is still a purge time, not a deletion time with 7 to 30 days to go.
+pub fn is_purge_time(deleted_date: Option<f64>, listed_at: f64) -> bool {
+    deleted_date.is_some_and(|date| date > listed_at)
 }
 
 /// How urgently a secret needs attention, always shown as text as well as colour.
@@ -161,7 +178,7 @@ mod tests {
 
     #[test]
     fn future_date_is_the_exact_purge_time() {
-        let d = Deadline::from_deleted_date(Some(NOW + 3.0 * DAY_MS + 4.0 * HOUR_MS), NOW);
+        let d = Deadline::from_deleted_date(Some(NOW + 3.0 * DAY_MS + 4.0 * HOUR_MS), true);
         assert_eq!(
             d,
             Deadline::Scheduled {
@@ -176,7 +193,7 @@ mod tests {
     #[test]
     fn past_date_is_the_deletion_time_with_a_7_to_30_day_window() {
         let deleted = NOW - 2.0 * DAY_MS;
-        let d = Deadline::from_deleted_date(Some(deleted), NOW);
+        let d = Deadline::from_deleted_date(Some(deleted), false);
         assert_eq!(d.shown_date(), Some(deleted));
         assert_eq!(d.soonest_purge(), Some(deleted + 7.0 * DAY_MS));
         assert_eq!(d.time_left_text(NOW), "5 days to 28 days left (estimate)");
@@ -186,7 +203,7 @@ mod tests {
 
     #[test]
     fn inside_the_window_the_purge_may_come_any_time() {
-        let d = Deadline::from_deleted_date(Some(NOW - 10.0 * DAY_MS), NOW);
+        let d = Deadline::from_deleted_date(Some(NOW - 10.0 * DAY_MS), false);
         assert_eq!(
             d.time_left_text(NOW),
             "May be purged at any time; at most 20 days left (estimate)"
@@ -196,7 +213,7 @@ mod tests {
 
     #[test]
     fn beyond_thirty_days_it_may_already_be_gone() {
-        let d = Deadline::from_deleted_date(Some(NOW - 31.0 * DAY_MS), NOW);
+        let d = Deadline::from_deleted_date(Some(NOW - 31.0 * DAY_MS), false);
         assert_eq!(
             d.time_left_text(NOW),
             "Past the longest recovery window: may already be purged"
@@ -205,16 +222,27 @@ mod tests {
     }
 
     #[test]
-    fn the_same_date_reads_differently_as_time_passes() {
+    fn a_date_is_read_as_it_was_when_listed_and_a_passed_purge_time_stays_one() {
         let date = NOW + HOUR_MS;
-        assert!(matches!(
-            Deadline::from_deleted_date(Some(date), NOW),
-            Deadline::Scheduled { .. }
-        ));
-        assert!(matches!(
-            Deadline::from_deleted_date(Some(date), NOW + 2.0 * HOUR_MS),
-            Deadline::Estimated { .. }
-        ));
+        assert!(is_purge_time(Some(date), NOW));
+        assert!(!is_purge_time(Some(date), NOW + 2.0 * HOUR_MS));
+        assert!(!is_purge_time(None, NOW));
+        // Listed an hour before the purge; two hours later it is past, and still the purge time.
+        let d = Deadline::from_deleted_date(Some(date), is_purge_time(Some(date), NOW));
+        let later = NOW + 2.0 * HOUR_MS;
+        assert_eq!(d.date_label(), "Permanent deletion on");
+        assert_eq!(d.shown_date(), Some(date));
+        assert_eq!(
+            d.time_left_text(later),
+            "The scheduled purge time has passed: it may already be deleted for good"
+        );
+        assert_eq!(d.urgency(later), Urgency::Critical);
+    }
+
+    #[test]
+    fn under_a_day_to_the_earliest_purge_is_said_in_hours() {
+        let d = Deadline::from_deleted_date(Some(NOW - 7.0 * DAY_MS + 5.0 * HOUR_MS), false);
+        assert_eq!(d.time_left_text(NOW), "5 hours to 23 days left (estimate)");
     }
 
     #[test]
@@ -230,7 +258,7 @@ mod tests {
 
     #[test]
     fn unknown_date_says_so() {
-        let d = Deadline::from_deleted_date(None, NOW);
+        let d = Deadline::from_deleted_date(None, false);
         assert_eq!(d, Deadline::Unknown);
         assert_eq!(d.soonest_purge(), None);
         assert!(d.time_left_text(NOW).starts_with("Unknown"));

@@ -48,13 +48,22 @@ impl Listing {
         self.scanned = 0;
     }
 
-    /// Adds one page; returns how many rows it added or changed.
-    pub fn add_page(&mut self, entries: Vec<SecretListEntry>) -> usize {
+    /// Adds one page, listed at `listed_at` (epoch ms); returns how many rows it added or changed.
+    pub fn add_page(&mut self, entries: Vec<SecretListEntry>, listed_at: f64) -> usize {
         self.scanned += entries.len();
         let mut changed = 0;
-        for row in entries.into_iter().filter_map(SecretRow::from_entry) {
+        for entry in entries {
+            let Some(mut row) = SecretRow::from_entry(entry, listed_at) else {
+                continue;
+            };
             if self.was_restored(&row) || !self.seen.insert(row.arn.clone()) {
                 continue;
+            }
+            let known = self.index.get(&row.arn).map(|&i| &self.rows[i]);
+            // A date an earlier scan saw in the future is still the purge time once it passed.
+            if known.is_some_and(|k| k.deleted_date == row.deleted_date) {
+                row.deleted_date_is_purge_time |=
+                    known.is_some_and(|k| k.deleted_date_is_purge_time);
             }
             match self.index.get(&row.arn) {
                 Some(&i) if *self.rows[i] == row => {}
@@ -175,10 +184,10 @@ mod tests {
         let mut l = Listing::default();
         l.begin_scan();
         assert_eq!(
-            l.add_page(vec![entry("a", Some(1.0)), entry("live", None)]),
+            l.add_page(vec![entry("a", Some(1.0)), entry("live", None)], 0.0),
             1
         );
-        assert_eq!(l.add_page(vec![entry("b", Some(2.0))]), 1);
+        assert_eq!(l.add_page(vec![entry("b", Some(2.0))], 0.0), 1);
         l.finish_scan();
         assert_eq!(names(&l), ["a", "b"]);
         assert_eq!((l.scanned(), l.found()), (3, 2));
@@ -188,8 +197,8 @@ mod tests {
     fn duplicates_across_pages_count_once() {
         let mut l = Listing::default();
         l.begin_scan();
-        l.add_page(vec![entry("a", Some(1.0))]);
-        assert_eq!(l.add_page(vec![entry("a", Some(1.0))]), 0);
+        l.add_page(vec![entry("a", Some(1.0))], 0.0);
+        assert_eq!(l.add_page(vec![entry("a", Some(1.0))], 0.0), 0);
         assert_eq!(l.found(), 1);
         assert_eq!(l.rows().len(), 1);
     }
@@ -198,17 +207,17 @@ mod tests {
     fn a_refresh_keeps_old_rows_until_it_completes() {
         let mut l = Listing::default();
         l.begin_scan();
-        l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))]);
+        l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))], 0.0);
         l.finish_scan();
 
         // A refresh that fails after its first page: nothing is lost.
         l.begin_scan();
-        l.add_page(vec![entry("b", Some(2.0)), entry("c", Some(3.0))]);
+        l.add_page(vec![entry("b", Some(2.0)), entry("c", Some(3.0))], 0.0);
         assert_eq!(names(&l), ["a", "b", "c"]);
 
         // A refresh that completes: "a" was restored elsewhere and goes.
         l.begin_scan();
-        l.add_page(vec![entry("b", Some(2.0)), entry("c", Some(3.0))]);
+        l.add_page(vec![entry("b", Some(2.0)), entry("c", Some(3.0))], 0.0);
         l.finish_scan();
         assert_eq!(names(&l), ["b", "c"]);
     }
@@ -217,30 +226,51 @@ mod tests {
     fn changed_entries_replace_old_ones() {
         let mut l = Listing::default();
         l.begin_scan();
-        l.add_page(vec![entry("a", Some(1.0))]);
+        l.add_page(vec![entry("a", Some(1.0))], 0.0);
         l.begin_scan();
-        assert_eq!(l.add_page(vec![entry("a", Some(9.0))]), 1);
+        assert_eq!(l.add_page(vec![entry("a", Some(9.0))], 0.0), 1);
         assert_eq!(l.rows()[0].deleted_date, Some(9.0));
+    }
+
+    #[test]
+    fn a_purge_time_seen_in_the_future_stays_one_after_it_passes() {
+        let mut l = Listing::default();
+        l.add_page(vec![entry("a", Some(100.0)), entry("b", Some(10.0))], 50.0);
+        let purge = |l: &Listing| -> Vec<bool> {
+            l.rows()
+                .iter()
+                .map(|r| r.deleted_date_is_purge_time)
+                .collect()
+        };
+        assert_eq!(purge(&l), [true, false]);
+        // A refresh after the purge time: the same date is still the purge time.
+        l.begin_scan();
+        l.add_page(vec![entry("a", Some(100.0)), entry("b", Some(10.0))], 150.0);
+        assert_eq!(purge(&l), [true, false]);
+        // A new date (deleted again) is read afresh.
+        l.begin_scan();
+        l.add_page(vec![entry("a", Some(120.0))], 150.0);
+        assert_eq!(purge(&l), [false, false]);
     }
 
     #[test]
     fn a_restored_secret_is_not_resurrected_by_a_stale_list() {
         let mut l = Listing::default();
         l.begin_scan();
-        l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))]);
+        l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))], 0.0);
         l.finish_scan();
         assert_eq!(l.mark_restored("arn:a").unwrap().name, "a");
         assert_eq!(l.mark_restored("arn:a"), None);
 
         l.begin_scan();
-        l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))]);
+        l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))], 0.0);
         l.finish_scan();
         assert_eq!(names(&l), ["b"]);
         assert_eq!(l.found(), 1);
 
         // Deleted again later (a new DeletedDate): it shows again.
         l.begin_scan();
-        l.add_page(vec![entry("a", Some(50.0))]);
+        l.add_page(vec![entry("a", Some(50.0))], 0.0);
         assert_eq!(names(&l), ["b", "a"]);
     }
 
@@ -248,15 +278,18 @@ mod tests {
     fn updates_find_the_right_row_after_removals() {
         let mut l = Listing::default();
         l.begin_scan();
-        l.add_page(vec![
-            entry("a", Some(1.0)),
-            entry("b", Some(2.0)),
-            entry("c", Some(3.0)),
-        ]);
+        l.add_page(
+            vec![
+                entry("a", Some(1.0)),
+                entry("b", Some(2.0)),
+                entry("c", Some(3.0)),
+            ],
+            0.0,
+        );
         l.finish_scan();
         l.mark_restored("arn:a");
         l.begin_scan();
-        l.add_page(vec![entry("c", Some(30.0)), entry("b", Some(20.0))]);
+        l.add_page(vec![entry("c", Some(30.0)), entry("b", Some(20.0))], 0.0);
         l.finish_scan();
         let dates: Vec<_> = l
             .rows()

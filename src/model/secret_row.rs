@@ -1,5 +1,6 @@
 //! One secret scheduled for deletion, as the table shows it.
 
+use crate::model::deadline::{Deadline, is_purge_time};
 use crate::model::format::{find, lowercase};
 use crate::wire::{SecretListEntry, WireDate};
 
@@ -12,6 +13,9 @@ pub struct SecretRow {
     pub tags: Vec<(String, String)>,
     /// `DeletedDate` in epoch ms; `None` when present but unreadable (the row still shows).
     pub deleted_date: Option<f64>,
+    /// Whether `deleted_date` is the scheduled purge time rather than the time of deletion
+    /// (`deadline::is_purge_time`, decided when listed).
+    pub deleted_date_is_purge_time: bool,
     pub last_changed: Option<f64>,
     /// Set for secrets managed by another AWS service (e.g. RDS), which AWS may not let us restore.
     pub owning_service: Option<String>,
@@ -23,7 +27,8 @@ pub struct SecretRow {
 
 impl SecretRow {
     /// Keeps only entries scheduled for deletion (`DeletedDate` present) that can be addressed.
-    pub fn from_entry(entry: SecretListEntry) -> Option<SecretRow> {
+    /// `listed_at`: when the server reported the entry (epoch ms).
+    pub fn from_entry(entry: SecretListEntry, listed_at: f64) -> Option<SecretRow> {
         let deleted = entry.deleted_date?;
         let name = entry.name.filter(|n| !n.is_empty());
         let arn = entry
@@ -48,17 +53,24 @@ impl SecretRow {
         let lower_name_len = search_text.len();
         search_text.push('\n');
         search_text.push_str(&lowercase(&rest));
+        let deleted_date = deleted.millis();
         Some(SecretRow {
             arn,
             name,
             description,
             tags,
-            deleted_date: deleted.millis(),
+            deleted_date,
+            deleted_date_is_purge_time: is_purge_time(deleted_date, listed_at),
             last_changed: entry.last_changed_date.and_then(WireDate::millis),
             owning_service: entry.owning_service.filter(|s| !s.is_empty()),
             search_text,
             lower_name_len,
         })
+    }
+
+    /// What is known about when the secret is gone for good.
+    pub fn deadline(&self) -> Deadline {
+        Deadline::from_deleted_date(self.deleted_date, self.deleted_date_is_purge_time)
     }
 
     /// The lower-cased name, which the table sorts by.
@@ -106,15 +118,15 @@ mod tests {
 
     #[test]
     fn live_secrets_are_not_rows() {
-        assert_eq!(SecretRow::from_entry(entry("live", None)), None);
+        assert_eq!(SecretRow::from_entry(entry("live", None), 0.0), None);
     }
 
     #[test]
     fn deleted_secrets_are_rows_even_with_an_unreadable_date() {
-        let row = SecretRow::from_entry(entry("a/b", Some(WireDate::Unreadable))).unwrap();
+        let row = SecretRow::from_entry(entry("a/b", Some(WireDate::Unreadable)), 0.0).unwrap();
         assert_eq!(row.name, "a/b");
         assert_eq!(row.deleted_date, None);
-        let row = SecretRow::from_entry(entry("c", Some(WireDate::EpochMillis(5.0)))).unwrap();
+        let row = SecretRow::from_entry(entry("c", Some(WireDate::EpochMillis(5.0))), 0.0).unwrap();
         assert_eq!(row.deleted_date, Some(5.0));
     }
 
@@ -122,16 +134,16 @@ mod tests {
     fn falls_back_between_name_and_arn_and_drops_unaddressable_entries() {
         let mut e = entry("x", Some(WireDate::EpochMillis(1.0)));
         e.arn = None;
-        assert_eq!(SecretRow::from_entry(e).unwrap().arn, "x");
+        assert_eq!(SecretRow::from_entry(e, 0.0).unwrap().arn, "x");
         let mut e = entry("x", Some(WireDate::EpochMillis(1.0)));
         e.name = Some(String::new());
-        let row = SecretRow::from_entry(e).unwrap();
+        let row = SecretRow::from_entry(e, 0.0).unwrap();
         assert_eq!(row.name, row.arn);
         let e = SecretListEntry {
             deleted_date: Some(WireDate::EpochMillis(1.0)),
             ..Default::default()
         };
-        assert_eq!(SecretRow::from_entry(e), None);
+        assert_eq!(SecretRow::from_entry(e, 0.0), None);
     }
 
     #[test]
@@ -142,7 +154,7 @@ mod tests {
             key: Some("team".into()),
             value: Some("Payments".into()),
         }];
-        let row = SecretRow::from_entry(e).unwrap();
+        let row = SecretRow::from_entry(e, 0.0).unwrap();
         let q = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_lowercase).collect() };
         assert!(row.matches(&q("prod/db")));
         assert!(row.matches(&q("postgres")));
@@ -154,8 +166,8 @@ mod tests {
 
     #[test]
     fn dom_ids_are_stable_and_distinct() {
-        let a = SecretRow::from_entry(entry("a", Some(WireDate::Unreadable))).unwrap();
-        let b = SecretRow::from_entry(entry("b", Some(WireDate::Unreadable))).unwrap();
+        let a = SecretRow::from_entry(entry("a", Some(WireDate::Unreadable)), 0.0).unwrap();
+        let b = SecretRow::from_entry(entry("b", Some(WireDate::Unreadable)), 0.0).unwrap();
         assert_eq!(a.dom_id(), a.clone().dom_id());
         assert_ne!(a.dom_id(), b.dom_id());
         assert!(

@@ -3,7 +3,6 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use crate::model::deadline::Deadline;
 use crate::model::format::lowercase;
 use crate::model::secret_row::SecretRow;
 
@@ -72,14 +71,9 @@ pub fn query_terms(query: &str) -> Vec<String> {
 }
 
 /// The rows to show: those matching `query`, in `sort` order.
-pub fn visible_rows(
-    rows: &[Arc<SecretRow>],
-    query: &str,
-    sort: Sort,
-    now: f64,
-) -> Vec<Arc<SecretRow>> {
+pub fn visible_rows(rows: &[Arc<SecretRow>], query: &str, sort: Sort) -> Vec<Arc<SecretRow>> {
     let terms = query_terms(query);
-    matching(&sorted_rows(rows, sort, now), &terms)
+    matching(&sorted_rows(rows, sort), &terms)
         .cloned()
         .collect()
 }
@@ -95,16 +89,12 @@ pub fn matching<'a>(
 /// All rows in `sort` order (ties broken by name, then ARN). Rows without the sorted value go
 /// last in either direction. The table renders these once and hides the ones a search excludes,
 /// which is far cheaper for the browser than removing and re-creating thousands of rows.
-pub fn sorted_rows(rows: &[Arc<SecretRow>], sort: Sort, now: f64) -> Vec<Arc<SecretRow>> {
+pub fn sorted_rows(rows: &[Arc<SecretRow>], sort: Sort) -> Vec<Arc<SecretRow>> {
     let key = |row: &SecretRow| -> Option<f64> {
         match sort.column {
             SortColumn::Name => None,
-            SortColumn::DeletionDate => {
-                Deadline::from_deleted_date(row.deleted_date, now).shown_date()
-            }
-            SortColumn::TimeLeft => {
-                Deadline::from_deleted_date(row.deleted_date, now).soonest_purge()
-            }
+            SortColumn::DeletionDate => row.deadline().shown_date(),
+            SortColumn::TimeLeft => row.deadline().soonest_purge(),
             SortColumn::LastChanged => row.last_changed,
         }
     };
@@ -174,17 +164,20 @@ mod tests {
 
     fn row(name: &str, deleted: Option<f64>, changed: Option<f64>) -> Arc<SecretRow> {
         Arc::new(
-            SecretRow::from_entry(SecretListEntry {
-                arn: Some(format!("arn:{name}")),
-                name: Some(name.into()),
-                deleted_date: Some(deleted.map_or(WireDate::Unreadable, WireDate::EpochMillis)),
-                last_changed_date: changed.map(WireDate::EpochMillis),
-                tags: vec![Tag {
-                    key: Some("env".into()),
-                    value: Some(name.split('/').next().unwrap().into()),
-                }],
-                ..Default::default()
-            })
+            SecretRow::from_entry(
+                SecretListEntry {
+                    arn: Some(format!("arn:{name}")),
+                    name: Some(name.into()),
+                    deleted_date: Some(deleted.map_or(WireDate::Unreadable, WireDate::EpochMillis)),
+                    last_changed_date: changed.map(WireDate::EpochMillis),
+                    tags: vec![Tag {
+                        key: Some("env".into()),
+                        value: Some(name.split('/').next().unwrap().into()),
+                    }],
+                    ..Default::default()
+                },
+                NOW,
+            )
             .unwrap(),
         )
     }
@@ -214,7 +207,7 @@ mod tests {
 
     #[test]
     fn default_sort_is_most_urgent_first_across_both_readings() {
-        let out = visible_rows(&sample(), "", Sort::default(), NOW);
+        let out = visible_rows(&sample(), "", Sort::default());
         assert_eq!(
             names(&out),
             ["prod/db", "Staging/cache", "prod/api", "broken"]
@@ -225,7 +218,7 @@ mod tests {
     fn descending_keeps_unknown_values_last() {
         let sort = Sort::default().toggled(SortColumn::TimeLeft);
         assert_eq!(sort.direction, Direction::Descending);
-        let out = visible_rows(&sample(), "", sort, NOW);
+        let out = visible_rows(&sample(), "", sort);
         assert_eq!(
             names(&out),
             ["prod/api", "Staging/cache", "prod/db", "broken"]
@@ -235,12 +228,12 @@ mod tests {
     #[test]
     fn name_sort_ignores_case() {
         let sort = Sort::default().toggled(SortColumn::Name);
-        let out = visible_rows(&sample(), "", sort, NOW);
+        let out = visible_rows(&sample(), "", sort);
         assert_eq!(
             names(&out),
             ["broken", "prod/api", "prod/db", "Staging/cache"]
         );
-        let out = visible_rows(&sample(), "", sort.toggled(SortColumn::Name), NOW);
+        let out = visible_rows(&sample(), "", sort.toggled(SortColumn::Name));
         assert_eq!(
             names(&out),
             ["Staging/cache", "prod/db", "prod/api", "broken"]
@@ -250,14 +243,14 @@ mod tests {
     #[test]
     fn deletion_date_and_last_changed_sorts() {
         let sort = Sort::default().toggled(SortColumn::DeletionDate);
-        let out = visible_rows(&sample(), "", sort, NOW);
+        let out = visible_rows(&sample(), "", sort);
         assert_eq!(
             names(&out),
             ["prod/db", "Staging/cache", "prod/api", "broken"]
         );
         let sort = Sort::default().toggled(SortColumn::LastChanged);
         assert_eq!(sort.direction, Direction::Descending);
-        let out = visible_rows(&sample(), "", sort, NOW);
+        let out = visible_rows(&sample(), "", sort);
         assert_eq!(
             names(&out),
             ["prod/db", "prod/api", "broken", "Staging/cache"]
@@ -266,11 +259,11 @@ mod tests {
 
     #[test]
     fn filter_by_terms_keeps_sort_order() {
-        let out = visible_rows(&sample(), "  PROD ", Sort::default(), NOW);
+        let out = visible_rows(&sample(), "  PROD ", Sort::default());
         assert_eq!(names(&out), ["prod/db", "prod/api"]);
-        let out = visible_rows(&sample(), "env=staging", Sort::default(), NOW);
+        let out = visible_rows(&sample(), "env=staging", Sort::default());
         assert_eq!(names(&out), ["Staging/cache"]);
-        assert!(visible_rows(&sample(), "nothing-like-this", Sort::default(), NOW).is_empty());
+        assert!(visible_rows(&sample(), "nothing-like-this", Sort::default()).is_empty());
     }
 
     #[test]
