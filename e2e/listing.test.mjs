@@ -136,14 +136,21 @@ describe('listing', () => {
       ['4711', ['analytics/warehouse+etl']], // tag value only
       ['no-such-secret-anywhere', []],
     ];
+    // Screen readers hear the result from the live region once typing pauses.
+    const announced = (text) => eventually(async () => {
+      const said = await page.getByRole('status').innerText();
+      assert.equal(said, text, 'the live region announces the search result');
+    });
     for (const [query, want] of cases) {
       await search.fill(query);
       await eventually(async () => assert.deepEqual([...(await rowNames(page))].sort(), [...want].sort(), `search "${query}"`));
       await showing(want.length).first().waitFor();
+      await announced(want.length ? `Showing ${want.length} of ${total} for “${query}”.` : `No secrets match “${query}”.`);
     }
     await search.fill('');
     await eventually(async () => assert.equal((await rowNames(page)).length, total));
     await showing(total).first().waitFor();
+    await announced(`Showing all ${total} secrets.`);
 
     assert.deepEqual(problems, [], 'no console errors or failed requests');
     await context.close();

@@ -50,9 +50,12 @@ describe('restore', () => {
     await eventually(async () => assert.ok(await isFocused(cancelButton(page, name)),
       `focus back on the row button (focus: ${await focusedLabel(page)})`));
 
-    // Open again, close with Cancel.
-    await cancelButton(page, name).click();
+    // A double click on the row's button opens the dialog and leaves it open (the second click
+    // lands on the backdrop); then close with Cancel.
+    await cancelButton(page, name).dblclick();
     await dialog.waitFor();
+    await page.waitForTimeout(200);
+    assert.ok(await dialog.isVisible(), 'a double click leaves the dialog open');
     await cancel.click();
     await dialog.waitFor({ state: 'hidden' });
     await eventually(async () => assert.ok(await isFocused(cancelButton(page, name)),
@@ -90,6 +93,13 @@ describe('restore', () => {
     const busy = dialog.getByRole('button', { name: 'Restoring…', exact: true });
     await busy.waitFor();
     assert.ok(await busy.isDisabled(), '"Restoring…" is disabled while the request is in flight');
+    assert.ok(await isFocused(busy), `focus stays on it, not on the page (focus: ${await focusedLabel(page)})`);
+    // A request that is out cannot be called back: Escape (twice) and Cancel leave the dialog open.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click({ force: true });
+    await page.waitForTimeout(200);
+    assert.ok(await dialog.isVisible(), 'the dialog stays open until the answer is in');
     release();
 
     await dialog.waitFor({ state: 'hidden' });
@@ -143,10 +153,15 @@ describe('restore', () => {
     await dialog.getByRole('button', { name: 'Confirm restore', exact: true }).click();
     const alert = dialog.getByRole('alert');
     await alert.waitFor();
-    assert.match(await alert.innerText(), /already purged or restored elsewhere/i);
+    assert.match(await alert.innerText(), /it no longer exists, so it has already been deleted for good/i);
     assert.ok(await dialog.isVisible(), 'the dialog stays open');
+    // Gone for good: it leaves the list; the status region says why.
+    await eventually(async () => assert.ok(!(await rowNames(page)).includes(name), 'the purged row left the table'));
+    assert.match(await page.getByRole('status').innerText(), /Restore of legacy\/ldap-bind failed: .*no longer exists/);
     await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
+    await eventually(async () => assert.ok(await isFocused(page.getByRole('searchbox', { name: 'Search secrets' })),
+      `focus on the search box (focus: ${await focusedLabel(page)})`));
 
     // Still usable: another dialog opens and closes; search works; Refresh drops the purged one.
     const other = (await rowNames(page)).find((n) => n !== name);

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::client::Client;
-use crate::api::error::{ApiError, Operation};
+use crate::api::error::{ApiError, ErrorKind, Operation};
 use crate::api::list_feed::ListFeed;
 use crate::browser;
 use crate::model::format::{count_text, grouped};
@@ -25,6 +25,8 @@ const PAGE_SIZE: u32 = 100;
 /// hand-over re-sorts the rows and makes the browser lay out the table again; the list worker
 /// keeps requesting pages meanwhile, so waiting costs nothing but this delay.
 const BATCH_INTERVAL_MS: f64 = 120.0;
+/// How long typing in the search box must pause before the result is announced.
+const SEARCH_ANNOUNCE_DELAY_MS: f64 = 700.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScanStatus {
@@ -131,7 +133,7 @@ impl Dashboard {
                         });
                         let next_focus = next_focus_after(&shown, &arn);
                         listing.update(|l| {
-                            l.mark_restored(&arn);
+                            l.mark_gone(&arn);
                         });
                         announcement.set(Announcement::new(
                             Tone::Success,
@@ -150,9 +152,15 @@ impl Dashboard {
                     }
                     Err(error) => {
                         let words = error.plain_words(Operation::Restore { name: &row.name });
+                        // Purged: it is gone for good, so it leaves the list too.
+                        if error.kind == ErrorKind::NotFound {
+                            listing.update(|l| {
+                                l.mark_gone(&row.arn);
+                            });
+                        }
                         announcement.set(Announcement::new(
                             Tone::Failure,
-                            format!("Restore of {} failed.", row.name),
+                            format!("Restore of {} failed: {words}", row.name),
                         ));
                         restore_failure.set(Some(RestoreFailure {
                             arn: row.arn.clone(),
@@ -256,6 +264,33 @@ impl Dashboard {
                     return;
                 }
             }
+        });
+    }
+
+    /// Says in the live region how many rows the search leaves, once typing pauses. The count
+    /// beside the box is not a live region itself: it also changes with every page of a scan.
+    pub fn announce_search_soon(self) {
+        let query = self.query.get_untracked();
+        spawn_local(async move {
+            browser::sleep_ms(SEARCH_ANNOUNCE_DELAY_MS).await;
+            if self.query.get_untracked() != query {
+                return; // typing went on; the later keystroke announces
+            }
+            let total = self.listing.with_untracked(|l| l.rows().len());
+            let shown = self.match_count.get_untracked();
+            let query = query.trim();
+            let text = if query.is_empty() {
+                format!("Showing all {}.", count_text(total, "secret", "secrets"))
+            } else if shown == 0 {
+                format!("No secrets match “{query}”.")
+            } else {
+                format!(
+                    "Showing {} of {} for “{query}”.",
+                    grouped(shown),
+                    grouped(total)
+                )
+            };
+            self.announcement.set(Announcement::new(Tone::Info, text));
         });
     }
 

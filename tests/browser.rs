@@ -256,8 +256,8 @@ async fn row_list_inserts_in_place_hides_and_removes() {
         .collect();
     assert_eq!(hidden, [true, true, false, false, true, true, true]);
     dashboard.listing.update(|l| {
-        l.mark_restored("arn:aws:secretsmanager:us-east-1:1:secret:cc-AbCdEf");
-        l.mark_restored("arn:aws:secretsmanager:us-east-1:1:secret:f-AbCdEf");
+        l.mark_gone("arn:aws:secretsmanager:us-east-1:1:secret:cc-AbCdEf");
+        l.mark_gone("arn:aws:secretsmanager:us-east-1:1:secret:f-AbCdEf");
     });
     dashboard.query.set(String::new());
     browser::sleep_ms(20.0).await;
@@ -267,7 +267,7 @@ async fn row_list_inserts_in_place_hides_and_removes() {
     // A restored row leaves; a row whose data changed is drawn again with it.
     let b_arn = "arn:aws:secretsmanager:us-east-1:1:secret:b-AbCdEf";
     dashboard.listing.update(|l| {
-        l.mark_restored(b_arn);
+        l.mark_gone(b_arn);
     });
     browser::sleep_ms(20.0).await;
     assert_eq!(names_in_table(&root), ["a", "c", "d", "e"]);

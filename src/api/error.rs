@@ -125,6 +125,23 @@ impl ApiError {
         } else {
             format!(" ({}: {})", self.code, self.message)
         };
+        let words = self.words(op, &aws_said);
+        match (self.kind, op) {
+            // The request may have reached AWS before the answer was lost.
+            (
+                ErrorKind::Network
+                | ErrorKind::UpstreamUnreachable
+                | ErrorKind::UpstreamTimeout
+                | ErrorKind::ServerError,
+                Operation::Restore { name },
+            ) => format!(
+                "{words} Whether {name} was restored is not known; retrying is safe (restoring twice changes nothing)."
+            ),
+            _ => words,
+        }
+    }
+
+    fn words(&self, op: Operation<'_>, aws_said: &str) -> String {
         match (self.kind, op) {
             (ErrorKind::Network, _) => format!(
                 "Could not reach the proxy: {}. Check that undelete-proxy is running, then retry.",
@@ -144,7 +161,7 @@ impl ApiError {
                 "Access denied: the proxy's AWS identity needs the secretsmanager:RestoreSecret permission on {name}{aws_said}."
             ),
             (ErrorKind::NotFound, Operation::Restore { name }) => format!(
-                "{name} could not be restored: it no longer exists. It was already purged or restored elsewhere; refresh to see the current list{aws_said}."
+                "{name} could not be restored: it no longer exists, so it has already been deleted for good (purged){aws_said}."
             ),
             (ErrorKind::BadCredentials, _) => format!(
                 "AWS rejected the proxy's credentials{aws_said}. Check the AWS profile or keys the proxy runs with."
@@ -272,7 +289,7 @@ mod tests {
         assert_eq!(e.code, "ResourceNotFoundException");
         let words = e.plain_words(RESTORE);
         assert!(
-            words.contains("already purged or restored elsewhere"),
+            words.contains("it no longer exists, so it has already been deleted for good"),
             "{words}"
         );
         assert!(words.contains("prod/db"));
@@ -381,5 +398,26 @@ mod tests {
         assert!(!e.is_transient(Operation::List));
         let e = ApiError::malformed(200, "expected a JSON object");
         assert!(e.plain_words(Operation::List).contains("could not be read"));
+    }
+
+    #[test]
+    fn a_restore_whose_answer_was_lost_says_the_outcome_is_unknown() {
+        let unknown = "Whether prod/db was restored is not known; retrying is safe";
+        for status in [500, 502, 504] {
+            let e = ApiError::from_response(status, "");
+            assert!(e.plain_words(RESTORE).contains(unknown), "{status}");
+            assert!(
+                !e.plain_words(Operation::List).contains("restored"),
+                "{status}"
+            );
+        }
+        assert!(
+            ApiError::network("Failed to fetch")
+                .plain_words(RESTORE)
+                .contains(unknown)
+        );
+        // A refusal is an answer: nothing happened.
+        let denied = ApiError::from_response(400, r#"{"__type":"AccessDeniedException"}"#);
+        assert!(!denied.plain_words(RESTORE).contains(unknown));
     }
 }

@@ -15,23 +15,39 @@ pub fn RestoreDialog() -> impl IntoView {
     // Escape, Cancel or the backdrop closed it: put focus back on the row's button.
     // (After a successful restore the state is cleared first and focus goes to the next row.)
     let on_close = move |_| {
-        if let Some(row) = dashboard.dialog_for.get_untracked() {
-            dashboard.dialog_for.set(None);
-            browser::focus_by_id(&row.dom_id());
+        let Some(row) = dashboard.dialog_for.get_untracked() else {
+            return;
+        };
+        if pending.get_untracked() {
+            // A restore that has been sent cannot be called back: the dialog stays until its
+            // answer is in (Chromium lets a second Escape close it even though `cancel` was
+            // prevented).
+            if let Some(dialog) = dialog_ref.get_untracked() {
+                let _ = dialog.show_modal();
+            }
+            return;
+        }
+        dashboard.dialog_for.set(None);
+        // The row is gone if its secret turned out to be purged.
+        if !browser::focus_by_id(&row.dom_id()) {
+            browser::focus_by_id("search");
         }
     };
     let close = move || {
-        if let Some(dialog) = dialog_ref.get_untracked() {
+        if let Some(dialog) = dialog_ref.get_untracked()
+            && !pending.get_untracked()
+        {
             dialog.close();
         }
     };
-    // A click on the backdrop lands on the <dialog> itself; the content fills it otherwise.
+    // A click on the backdrop lands on the <dialog> itself; the content fills it otherwise. The
+    // second click of a double click on a row's button lands there too: only single clicks close.
     let on_backdrop_click = move |ev: leptos::ev::MouseEvent| {
         let on_dialog = ev
             .target()
             .zip(dialog_ref.get_untracked())
             .is_some_and(|(target, dialog)| target == ****dialog);
-        if on_dialog {
+        if on_dialog && ev.detail() < 2 {
             close();
         }
     };
@@ -67,6 +83,7 @@ pub fn RestoreDialog() -> impl IntoView {
             .unwrap_or_default();
         format!("{when}{}.", deadline.time_left_text(dashboard.now.get()))
     };
+    let busy = move || if pending.get() { "true" } else { "false" };
     let failure = move || {
         let open_arn = arn();
         dashboard
@@ -85,6 +102,11 @@ pub fn RestoreDialog() -> impl IntoView {
             aria-labelledby="restore-title"
             aria-describedby="restore-description"
             on:close=on_close
+            on:cancel=move |ev: leptos::ev::Event| {
+                if pending.get_untracked() {
+                    ev.prevent_default();
+                }
+            }
             on:click=on_backdrop_click
         >
             <div class="dialog-body">
@@ -100,16 +122,25 @@ pub fn RestoreDialog() -> impl IntoView {
                 {move || failure().map(|words| view! {
                     <p class="banner error" role="alert">{words}</p>
                 })}
+                // While the request is out both buttons are `aria-disabled`, not `disabled`: a
+                // disabled button drops keyboard focus to <body>, and focus must stay here for the
+                // answer (the error above, or the next row after a success).
                 <div class="dialog-actions">
-                    <button type="button" class="secondary" autofocus on:click=move |_| close()>
+                    <button
+                        type="button"
+                        class="secondary"
+                        autofocus
+                        aria-disabled=busy
+                        on:click=move |_| close()
+                    >
                         "Cancel"
                     </button>
                     <button
                         type="button"
                         class="primary"
                         on:click=confirm
-                        disabled=move || pending.get()
-                        aria-busy=move || if pending.get() { "true" } else { "false" }
+                        aria-disabled=busy
+                        aria-busy=busy
                     >
                         {move || if pending.get() { "Restoring…" } else { "Confirm restore" }}
                     </button>

@@ -36,6 +36,7 @@ pub fn Toolbar() -> impl IntoView {
                         let value = input.value();
                         if dashboard.query.get_untracked() != value {
                             dashboard.query.set(value);
+                            dashboard.announce_search_soon();
                         }
                     });
                 }

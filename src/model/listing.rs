@@ -88,8 +88,9 @@ impl Listing {
         self.reindex();
     }
 
-    /// Removes a restored secret and remembers it so stale pages cannot bring it back.
-    pub fn mark_restored(&mut self, arn: &str) -> Option<Arc<SecretRow>> {
+    /// Removes a secret that is no longer scheduled for deletion (restored here, or found purged)
+    /// and remembers it so stale pages cannot bring it back.
+    pub fn mark_gone(&mut self, arn: &str) -> Option<Arc<SecretRow>> {
         let index = *self.index.get(arn)?;
         let row = self.rows.remove(index);
         self.reindex();
@@ -259,8 +260,8 @@ mod tests {
         l.begin_scan();
         l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))], 0.0);
         l.finish_scan();
-        assert_eq!(l.mark_restored("arn:a").unwrap().name, "a");
-        assert_eq!(l.mark_restored("arn:a"), None);
+        assert_eq!(l.mark_gone("arn:a").unwrap().name, "a");
+        assert_eq!(l.mark_gone("arn:a"), None);
 
         l.begin_scan();
         l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))], 0.0);
@@ -287,7 +288,7 @@ mod tests {
             0.0,
         );
         l.finish_scan();
-        l.mark_restored("arn:a");
+        l.mark_gone("arn:a");
         l.begin_scan();
         l.add_page(vec![entry("c", Some(30.0)), entry("b", Some(20.0))], 0.0);
         l.finish_scan();
@@ -297,7 +298,7 @@ mod tests {
             .map(|r| (r.name.as_str(), r.deleted_date))
             .collect();
         assert_eq!(dates, [("b", Some(20.0)), ("c", Some(30.0))]);
-        assert_eq!(l.mark_restored("arn:c").unwrap().deleted_date, Some(30.0));
+        assert_eq!(l.mark_gone("arn:c").unwrap().deleted_date, Some(30.0));
         assert_eq!(names(&l), ["b"]);
     }
 
