@@ -25,8 +25,6 @@ const PAGE_SIZE: u32 = 100;
 /// hand-over re-sorts the rows and makes the browser lay out the table again; the list worker
 /// keeps requesting pages meanwhile, so waiting costs nothing but this delay.
 const BATCH_INTERVAL_MS: f64 = 120.0;
-/// How long typing in the search box must pause before the result is announced.
-const SEARCH_ANNOUNCE_DELAY_MS: f64 = 700.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScanStatus {
@@ -51,7 +49,7 @@ pub enum Tone {
 }
 
 impl Announcement {
-    fn new(tone: Tone, text: String) -> Self {
+    pub fn new(tone: Tone, text: String) -> Self {
         Announcement { text, tone }
     }
 }
@@ -123,18 +121,29 @@ impl Dashboard {
                 let result = Client::from_page()
                     .restore_secret(&row.arn, &row.name)
                     .await;
+                // Trust the RestoreSecret answer, not a re-list: ListSecrets lags.
+                let (arn, name) = match &result {
+                    Ok(answer) => (
+                        answer.arn.clone().unwrap_or_else(|| row.arn.clone()),
+                        answer.name.clone().unwrap_or_else(|| row.name.clone()),
+                    ),
+                    Err(_) => (row.arn.clone(), row.name.clone()),
+                };
+                let shown: Vec<_> = terms.with_untracked(|terms| {
+                    sorted.with_untracked(|rows| matching(rows, terms).cloned().collect())
+                });
+                let next_focus = next_focus_after(&shown, &arn);
+                // Restored, or found purged (gone for good): either way it leaves the list.
+                if result
+                    .as_ref()
+                    .map_or_else(|e| e.kind == ErrorKind::NotFound, |_| true)
+                {
+                    listing.update(|l| {
+                        l.mark_gone(&arn);
+                    });
+                }
                 match result {
-                    Ok(answer) => {
-                        // Trust the RestoreSecret answer, not a re-list: ListSecrets lags.
-                        let arn = answer.arn.unwrap_or_else(|| row.arn.clone());
-                        let name = answer.name.unwrap_or_else(|| row.name.clone());
-                        let shown: Vec<_> = terms.with_untracked(|terms| {
-                            sorted.with_untracked(|rows| matching(rows, terms).cloned().collect())
-                        });
-                        let next_focus = next_focus_after(&shown, &arn);
-                        listing.update(|l| {
-                            l.mark_gone(&arn);
-                        });
+                    Ok(_) => {
                         announcement.set(Announcement::new(
                             Tone::Success,
                             format!("{name} restored."),
@@ -151,21 +160,12 @@ impl Dashboard {
                         }
                     }
                     Err(error) => {
-                        let words = error.plain_words(Operation::Restore { name: &row.name });
-                        // Purged: it is gone for good, so it leaves the list too.
-                        if error.kind == ErrorKind::NotFound {
-                            listing.update(|l| {
-                                l.mark_gone(&row.arn);
-                            });
-                        }
+                        let words = error.plain_words(Operation::Restore { name: &name });
                         announcement.set(Announcement::new(
                             Tone::Failure,
-                            format!("Restore of {} failed: {words}", row.name),
+                            format!("Restore of {name} failed: {words}"),
                         ));
-                        restore_failure.set(Some(RestoreFailure {
-                            arn: row.arn.clone(),
-                            words,
-                        }));
+                        restore_failure.set(Some(RestoreFailure { arn, words }));
                     }
                 }
             }
@@ -267,31 +267,14 @@ impl Dashboard {
         });
     }
 
-    /// Says in the live region how many rows the search leaves, once typing pauses. The count
-    /// beside the box is not a live region itself: it also changes with every page of a scan.
-    pub fn announce_search_soon(self) {
-        let query = self.query.get_untracked();
-        spawn_local(async move {
-            browser::sleep_ms(SEARCH_ANNOUNCE_DELAY_MS).await;
-            if self.query.get_untracked() != query {
-                return; // typing went on; the later keystroke announces
-            }
-            let total = self.listing.with_untracked(|l| l.rows().len());
-            let shown = self.match_count.get_untracked();
-            let query = query.trim();
-            let text = if query.is_empty() {
-                format!("Showing all {}.", count_text(total, "secret", "secrets"))
-            } else if shown == 0 {
-                format!("No secrets match “{query}”.")
-            } else {
-                format!(
-                    "Showing {} of {} for “{query}”.",
-                    grouped(shown),
-                    grouped(total)
-                )
-            };
-            self.announcement.set(Announcement::new(Tone::Info, text));
-        });
+    /// "Showing 3 of 16": how many rows the search leaves.
+    pub fn showing_text(self) -> String {
+        let total = self.listing.with(|l| l.rows().len());
+        format!(
+            "Showing {} of {}",
+            grouped(self.match_count.get()),
+            grouped(total)
+        )
     }
 
     /// "Scanned 1,200 secrets, 37 scheduled for deletion…" while scanning.

@@ -68,7 +68,6 @@ pub fn SecretsTable() -> impl IntoView {
                     {move || format!("No secrets match “{}”. ", dashboard.query.get())}
                     <button type="button" class="link" on:click=move |_| {
                         dashboard.query.set(String::new());
-                        dashboard.announce_search_soon();
                         browser::clear_input("search");
                         browser::focus_by_id("search");
                     }>"Clear search"</button>

@@ -2,15 +2,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser;
-use crate::model::format::grouped;
-use crate::state::{Dashboard, ScanStatus};
+use crate::state::{Announcement, Dashboard, ScanStatus, Tone};
+
+/// How long typing in the search box must pause before the result is announced.
+const SEARCH_ANNOUNCE_DELAY_MS: f64 = 700.0;
 
 /// Search box with its match count, and Refresh.
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
-    let total = move || dashboard.listing.with(|l| l.rows().len());
-    let shown = move || dashboard.match_count.get();
     let scanning = move || dashboard.scan.with(|s| *s == ScanStatus::Running);
     view! {
         <div class="toolbar" role="search">
@@ -35,14 +35,22 @@ pub fn Toolbar() -> impl IntoView {
                         browser::next_frame().await;
                         let value = input.value();
                         if dashboard.query.get_untracked() != value {
-                            dashboard.query.set(value);
-                            dashboard.announce_search_soon();
+                            dashboard.query.set(value.clone());
+                            // Screen readers hear the result once typing pauses. (The count
+                            // beside the box is no live region: it also changes with every page
+                            // of a scan. It describes the box, so it is read when the box gets
+                            // focus, as after "Clear search".)
+                            browser::sleep_ms(SEARCH_ANNOUNCE_DELAY_MS).await;
+                            if input.value() == value {
+                                let text = format!("{}.", dashboard.showing_text());
+                                dashboard.announcement.set(Announcement::new(Tone::Info, text));
+                            }
                         }
                     });
                 }
             />
             <span id="match-count" class="match-count">
-                {move || format!("Showing {} of {}", grouped(shown()), grouped(total()))}
+                {move || dashboard.showing_text()}
             </span>
             // The name stays "Refresh" while scanning (progress is shown below); clicking it
             // restarts the scan.
