@@ -27,6 +27,9 @@ pub enum Refusal {
     RequestTooLarge,
     /// Body that is not a JSON object.
     InvalidBody(String),
+    /// A parameter the action does not take, or a value of the wrong type or size
+    /// (`shapes::check_parameters`).
+    InvalidParameter(String),
     /// Cross-origin request (or preflight) from an origin that is not allowed.
     ForbiddenOrigin(String),
     /// `Host` is not a name this proxy answers to (DNS-rebinding guard on loopback).
@@ -48,9 +51,10 @@ impl Refusal {
         match self {
             Refusal::ActionNotAllowed(_) | Refusal::ReadOnly => StatusCode::FORBIDDEN,
             Refusal::ForbiddenOrigin(_) | Refusal::ForbiddenHost(_) => StatusCode::FORBIDDEN,
-            Refusal::MissingTarget | Refusal::InvalidTarget | Refusal::InvalidBody(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            Refusal::MissingTarget
+            | Refusal::InvalidTarget
+            | Refusal::InvalidBody(_)
+            | Refusal::InvalidParameter(_) => StatusCode::BAD_REQUEST,
             Refusal::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Refusal::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Refusal::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -74,6 +78,7 @@ impl Refusal {
             Refusal::UnsupportedMediaType => "UnsupportedMediaType",
             Refusal::RequestTooLarge => "RequestTooLarge",
             Refusal::InvalidBody(_) => "InvalidRequestBody",
+            Refusal::InvalidParameter(_) => "InvalidParameter",
             Refusal::ForbiddenOrigin(_) => "ForbiddenOrigin",
             Refusal::ForbiddenHost(_) => "ForbiddenHost",
             Refusal::NotFound => "NotFound",
@@ -108,6 +113,7 @@ impl Refusal {
                 crate::policy::MAX_BODY_BYTES
             ),
             Refusal::InvalidBody(why) => format!("request body must be a JSON object: {why}"),
+            Refusal::InvalidParameter(why) => why.clone(),
             Refusal::ForbiddenOrigin(origin) => {
                 format!("cross-origin request from {origin:?} is not allowed (see --allow-origin)")
             }
@@ -153,7 +159,14 @@ pub fn json_error(status: StatusCode, error_type: &str, message: &str) -> Respon
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        json_error(self.status(), self.error_type(), &self.message())
+        let mut response = json_error(self.status(), self.error_type(), &self.message());
+        if self == Refusal::MethodNotAllowed {
+            // RFC 9110: a 405 lists the methods the resource accepts.
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        }
+        response
     }
 }
 
@@ -204,6 +217,11 @@ mod tests {
             (Refusal::UnsupportedMediaType, 415, "UnsupportedMediaType"),
             (Refusal::RequestTooLarge, 413, "RequestTooLarge"),
             (Refusal::InvalidBody("x".into()), 400, "InvalidRequestBody"),
+            (
+                Refusal::InvalidParameter("x".into()),
+                400,
+                "InvalidParameter",
+            ),
             (
                 Refusal::ForbiddenOrigin("https://evil.test".into()),
                 403,

@@ -2,8 +2,8 @@
 //!
 //! Layout: [`policy`] (pure allowlist/header/origin rules) → [`server`] (HTTP edge) →
 //! [`upstream`] (hyper-util keep-alive pool to the fixed endpoint) with [`signing`]
-//! (aws-sigv4 + aws-config credentials); refusals in [`errors`], the restore audit trail in
-//! [`audit`].
+//! (aws-sigv4 + aws-config credentials); each action's accepted parameters in [`shapes`];
+//! refusals in [`errors`], the restore audit trail in [`audit`].
 
 pub mod audit;
 pub mod cli;
@@ -13,6 +13,7 @@ pub mod errors;
 pub mod logging;
 pub mod policy;
 pub mod server;
+pub mod shapes;
 pub mod signing;
 pub mod upstream;
 

@@ -189,7 +189,7 @@ fn json_kind(value: &Value) -> &'static str {
 }
 
 /// All request checks that do not depend on where the request came from, in the order a
-/// client would want to fix them: method, content type, target, allowlist, body.
+/// client would want to fix them: method, content type, target, allowlist, body, parameters.
 pub fn validate_request(
     method: &Method,
     headers: &HeaderMap,
@@ -205,6 +205,7 @@ pub fn validate_request(
     let action = parse_target(headers.get("x-amz-target"))?;
     let action = check_action(action, policy.read_only)?;
     let body = check_body(body)?;
+    crate::shapes::check_parameters(action, &body)?;
     Ok(ValidRequest { action, body })
 }
 

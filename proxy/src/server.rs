@@ -97,7 +97,7 @@ fn router_with_state(config: &ProxyConfig, state: AppState) -> Router {
         .then(|| cors_layer(&config.policy.allowed_origins));
     let api = Router::new()
         .route("/api/secretsmanager", any(secretsmanager))
-        .route("/api/config", get(api_config))
+        .route("/api/config", get(api_config).fallback(config_wrong_method))
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .layer(
@@ -193,6 +193,19 @@ async fn no_ui() -> Response {
          API: POST /api/secretsmanager, GET /api/config, GET /healthz\n",
     )
         .into_response()
+}
+
+/// Any method but GET/HEAD on `/api/config` (the router's own 405 would say "only POST").
+async fn config_wrong_method() -> Response {
+    let mut response = json_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        Refusal::MethodNotAllowed.error_type(),
+        "only GET is accepted on this endpoint",
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    response
 }
 
 async fn api_config(State(state): State<AppState>) -> Response {

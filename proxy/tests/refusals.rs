@@ -201,6 +201,42 @@ async fn every_bad_request_is_refused_before_the_upstream() {
         "MethodNotAllowed",
     )
     .await;
+    // A 405 says which methods the endpoint takes, in `Allow` and in words.
+    let resp = c
+        .post(format!("{}/api/config", proxy.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["allow"], "GET, HEAD");
+    let text = resp.text().await.unwrap();
+    assert!(text.contains("only GET is accepted"), "{text}");
+    let resp = c.get(&url).send().await.unwrap();
+    assert_eq!(resp.status(), 405);
+    assert_eq!(resp.headers()["allow"], "POST");
+    // Parameters the action does not take, or unusable values, are refused, not forwarded: a
+    // restore must name its secret, and nothing else rides along on a signed request.
+    for (action, body) in [
+        ("RestoreSecret", json!({})),
+        ("RestoreSecret", json!({"SecretId": 5})),
+        (
+            "RestoreSecret",
+            json!({"SecretId": "a", "ForceDeleteWithoutRecovery": true}),
+        ),
+        ("DescribeSecret", json!({"SecretId": ""})),
+        ("ListSecrets", json!({"Foo": 1})),
+        ("ListSecrets", json!({"MaxResults": 1000})),
+        (
+            "ListSecrets",
+            json!({"Filters": [{"Key": "name", "Values": ["a"], "X": 1}]}),
+        ),
+    ] {
+        assert_refused(
+            good(&c, &url, action).body(body.to_string()),
+            400,
+            "InvalidParameter",
+        )
+        .await;
+    }
 
     assert_eq!(up.hits(), 0, "a refused request reached the upstream");
 
