@@ -40,7 +40,7 @@ fi
 # --- Debian packages (before the long cargo installs: fails fast without root) -------------
 # shellcheck disable=SC2086
 missing=()
-for p in $APT_PACKAGES; do
+for p in $APT_PACKAGES ${EXTRA_APT_PACKAGES:-}; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -32,7 +32,7 @@ PY="$VENV/bin/python"
 
 # --- build --------------------------------------------------------------------------------
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
-  bash "$REPO/scripts/setup.sh"
+  EXTRA_APT_PACKAGES="$BENCH_APT_PACKAGES" bash "$REPO/scripts/setup.sh"
   if ! command -v twiggy >/dev/null || [ "$(twiggy --version | awk '{print $2}')" != "$TWIGGY_VERSION" ]; then
     log "bench: cargo install twiggy $TWIGGY_VERSION"
     cargo install --locked --quiet twiggy --version "$TWIGGY_VERSION"
