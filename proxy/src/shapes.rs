@@ -72,6 +72,8 @@ pub fn check_parameters(action: Action, body: &Map<String, Value>) -> Result<(),
                     "Filters" => is_filter_list(value),
                     _ => return invalid(format!("unknown parameter {name:?}")),
                 };
+                // AWS reads an explicit null as an absent optional member.
+                let ok = ok || value.is_null();
                 if !ok {
                     return invalid(format!("{name} {}", expected(name)));
                 }
@@ -168,6 +170,9 @@ mod tests {
         });
         assert_eq!(check(Action::ListSecrets, body), Ok(()));
         assert_eq!(check(Action::ListSecrets, json!({"Filters": []})), Ok(()));
+        let nulls = json!({"NextToken": null, "MaxResults": null, "Filters": null});
+        assert_eq!(check(Action::ListSecrets, nulls), Ok(()));
+        assert!(check(Action::ListSecrets, json!({"Foo": null})).is_err());
     }
 
     #[test]
