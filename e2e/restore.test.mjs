@@ -125,6 +125,22 @@ describe('restore', () => {
     await context.close();
   });
 
+  test('a restore right after a search: the search result does not talk over "restored"', async () => {
+    const { page, problems, context } = await loaded();
+    const name = 'prod/db';
+    await page.getByRole('searchbox', { name: 'Search secrets' }).fill(name);
+    await cancelButton(page, name).click();
+    const dialog = dialogFor(page, name);
+    await dialog.getByRole('button', { name: 'Confirm restore', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // Past the search's announcement delay: the live region still says what happened last.
+    await page.waitForTimeout(1200);
+    assert.equal(await page.getByRole('status').innerText(), `${name} restored.`);
+    assert.equal((await env.stack.admin('describe', name)).deletedDate, null);
+    assert.deepEqual(problems, [], 'no console errors or failed requests');
+    await context.close();
+  });
+
   test('restoring the last row moves focus to the row before it', async () => {
     const { page, problems, context } = await loaded();
     const order = await rowNames(page);
