@@ -59,15 +59,16 @@ impl Listing {
             if self.was_restored(&row) || !self.seen.insert(row.arn.clone()) {
                 continue;
             }
-            let known = self.index.get(&row.arn).map(|&i| &self.rows[i]);
+            let known = self.index.get(&row.arn).copied();
             // A date an earlier scan saw in the future is still the purge time once it passed.
-            if known.is_some_and(|k| k.deleted_date == row.deleted_date) {
-                row.deleted_date_is_purge_time |=
-                    known.is_some_and(|k| k.deleted_date_is_purge_time);
+            if let Some(i) = known
+                && self.rows[i].deleted_date == row.deleted_date
+            {
+                row.deleted_date_is_purge_time |= self.rows[i].deleted_date_is_purge_time;
             }
-            match self.index.get(&row.arn) {
-                Some(&i) if *self.rows[i] == row => {}
-                Some(&i) => {
+            match known {
+                Some(i) if *self.rows[i] == row => {}
+                Some(i) => {
                     self.rows[i] = Arc::new(row);
                     changed += 1;
                 }
