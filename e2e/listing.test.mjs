@@ -145,12 +145,12 @@ describe('listing', () => {
       await search.fill(query);
       await eventually(async () => assert.deepEqual([...(await rowNames(page))].sort(), [...want].sort(), `search "${query}"`));
       await showing(want.length).first().waitFor();
-      await announced(`Showing ${want.length} of ${total}.`);
+      await announced(`Showing ${want.length} of ${total}`);
     }
     await search.fill('');
     await eventually(async () => assert.equal((await rowNames(page)).length, total));
     await showing(total).first().waitFor();
-    await announced(`Showing ${total} of ${total}.`);
+    await announced(`Showing ${total} of ${total}`);
 
     assert.deepEqual(problems, [], 'no console errors or failed requests');
     await context.close();

@@ -311,7 +311,7 @@ async fn a_purge_time_that_passes_while_shown_is_still_the_purge_time() {
     );
     assert_eq!(
         text("td.time-left .time-left-text"),
-        "The scheduled purge time has passed: it may already be deleted for good"
+        "Purge time passed: it may already be deleted for good"
     );
     assert_eq!(text("td.time-left .urgency"), "Urgent");
 }

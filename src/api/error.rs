@@ -134,9 +134,7 @@ impl ApiError {
                 | ErrorKind::UpstreamTimeout
                 | ErrorKind::ServerError,
                 Operation::Restore { name },
-            ) => format!(
-                "{words} Whether {name} was restored is not known; retrying is safe (restoring twice changes nothing)."
-            ),
+            ) => format!("{words} It is not known whether {name} was restored; retrying is safe."),
             _ => words,
         }
     }
@@ -402,7 +400,7 @@ mod tests {
 
     #[test]
     fn a_restore_whose_answer_was_lost_says_the_outcome_is_unknown() {
-        let unknown = "Whether prod/db was restored is not known; retrying is safe";
+        let unknown = "It is not known whether prod/db was restored; retrying is safe.";
         for status in [500, 502, 504] {
             let e = ApiError::from_response(status, "");
             assert!(e.plain_words(RESTORE).contains(unknown), "{status}");

@@ -136,7 +136,6 @@ pub fn RestoreDialog() -> impl IntoView {
                         class="primary"
                         on:click=confirm
                         aria-disabled=busy
-                        aria-busy=busy
                     >
                         {move || if pending.get() { "Restoring…" } else { "Confirm restore" }}
                     </button>

@@ -40,14 +40,13 @@ pub fn Toolbar() -> impl IntoView {
                             // beside the box is no live region: it also changes with every page
                             // of a scan. It describes the box, so it is read when the box gets
                             // focus, as after "Clear search".) Not over a newer message, such
-                            // as a restore's, nor while the dialog is open.
+                            // as a restore's.
                             let said = dashboard.announcement.with_untracked(|a| a.text.clone());
                             browser::sleep_ms(SEARCH_ANNOUNCE_DELAY_MS).await;
                             if input.value() == value
-                                && dashboard.dialog_for.with_untracked(Option::is_none)
                                 && dashboard.announcement.with_untracked(|a| a.text == said)
                             {
-                                let text = format!("{}.", dashboard.showing_text());
+                                let text = dashboard.showing_text();
                                 dashboard.announcement.set(Announcement::new(Tone::Info, text));
                             }
                         }

@@ -71,8 +71,7 @@ impl Deadline {
     pub fn time_left_text(self, now: f64) -> String {
         match self {
             Deadline::Scheduled { purge_at } if purge_at <= now => {
-                "The scheduled purge time has passed: it may already be deleted for good"
-                    .to_string()
+                "Purge time passed: it may already be deleted for good".to_string()
             }
             Deadline::Scheduled { purge_at } => {
                 format!("{} left", duration_text(purge_at - now))
@@ -234,7 +233,7 @@ mod tests {
         assert_eq!(d.shown_date(), Some(date));
         assert_eq!(
             d.time_left_text(later),
-            "The scheduled purge time has passed: it may already be deleted for good"
+            "Purge time passed: it may already be deleted for good"
         );
         assert_eq!(d.urgency(later), Urgency::Critical);
     }

@@ -32,7 +32,8 @@ pub enum Step {
 }
 
 /// Shows and hides `rows[from..]`, in table order, as far as `step` goes. Returns where the next
-/// step starts, or `None` when every row is as the search wants.
+/// step starts (which may find nothing left to do), or `None` once every row is as the search
+/// wants.
 pub fn apply_step<R: SearchedRow>(rows: &mut [R], from: usize, step: Step) -> Option<usize> {
     let from = from.min(rows.len());
     let pending = |r: &R| r.wanted() != r.shown();
@@ -47,7 +48,7 @@ pub fn apply_step<R: SearchedRow>(rows: &mut [R], from: usize, step: Step) -> Op
     let (mut changed, mut wanted_seen) = (0, 0);
     for i in from..rows.len() {
         if changed >= changes || wanted_seen >= wanted_rows {
-            return rows[i..].iter().any(pending).then_some(i);
+            return Some(i);
         }
         let row = &mut rows[i];
         let wanted = row.wanted();
