@@ -46,11 +46,10 @@ pub fn apply_step<R: SearchedRow>(rows: &mut [R], from: usize, step: Step) -> Op
         Step::Next => (CHANGES_PER_STEP, usize::MAX),
     };
     let (mut changed, mut wanted_seen) = (0, 0);
-    for i in from..rows.len() {
+    for (i, row) in rows.iter_mut().enumerate().skip(from) {
         if changed >= changes || wanted_seen >= wanted_rows {
             return Some(i);
         }
-        let row = &mut rows[i];
         let wanted = row.wanted();
         if pending(row) {
             row.set_shown(wanted);
