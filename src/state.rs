@@ -163,7 +163,8 @@ impl Dashboard {
                         let words = error.plain_words(Operation::Restore { name: &name });
                         announcement.set(Announcement::new(
                             Tone::Failure,
-                            format!("Restore of {name} failed: {words}"),
+                            // The reason is in the dialog, which stays open until the answer is in.
+                            format!("Restore of {name} failed."),
                         ));
                         restore_failure.set(Some(RestoreFailure { arn, words }));
                     }
