@@ -129,15 +129,20 @@ impl Dashboard {
                     ),
                     Err(_) => (row.arn.clone(), row.name.clone()),
                 };
-                let shown: Vec<_> = terms.with_untracked(|terms| {
-                    sorted.with_untracked(|rows| matching(rows, terms).cloned().collect())
-                });
-                let next_focus = next_focus_after(&shown, &arn);
                 // Restored, or found purged (gone for good): either way it leaves the list.
-                if result
+                let gone = result
                     .as_ref()
-                    .map_or_else(|e| e.kind == ErrorKind::NotFound, |_| true)
-                {
+                    .map_or_else(|e| e.kind == ErrorKind::NotFound, |_| true);
+                // Where focus goes after a restore: read while the row is still listed.
+                let next_focus = gone
+                    .then(|| {
+                        let shown: Vec<_> = terms.with_untracked(|terms| {
+                            sorted.with_untracked(|rows| matching(rows, terms).cloned().collect())
+                        });
+                        next_focus_after(&shown, &arn)
+                    })
+                    .flatten();
+                if gone {
                     listing.update(|l| {
                         l.mark_gone(&arn);
                     });
