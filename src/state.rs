@@ -98,6 +98,13 @@ impl Default for Dashboard {
 }
 
 impl Dashboard {
+    /// The dashboard `App` provides to every component. Not `expect_context`: its panic
+    /// message formats the caller and the type name with `Debug`, which alone brings ~2.7 KB of
+    /// string-escaping code into the wasm.
+    pub fn from_context() -> Self {
+        use_context().expect("App provides the Dashboard")
+    }
+
     /// Creates the state in the current reactive owner.
     pub fn new() -> Self {
         let listing = RwSignal::new(Listing::default());

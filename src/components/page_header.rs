@@ -7,7 +7,7 @@ use crate::state::Dashboard;
 /// account by mistake.
 #[component]
 pub fn PageHeader() -> impl IntoView {
-    let dashboard = expect_context::<Dashboard>();
+    let dashboard = Dashboard::from_context();
     let region = move || {
         dashboard.config.with(|c| {
             c.as_ref()

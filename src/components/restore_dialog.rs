@@ -8,7 +8,7 @@ use crate::state::Dashboard;
 /// closes), labelled as an alert dialog, with the safe choice focused first.
 #[component]
 pub fn RestoreDialog() -> impl IntoView {
-    let dashboard = expect_context::<Dashboard>();
+    let dashboard = Dashboard::from_context();
     let dialog_ref = dashboard.dialog;
     let pending = dashboard.restore.pending();
 

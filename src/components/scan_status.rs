@@ -9,7 +9,7 @@ use crate::state::{Dashboard, ScanStatus};
 /// Progress while pages arrive, the count when done, or the error with Retry.
 #[component]
 pub fn ScanStatusBar() -> impl IntoView {
-    let dashboard = expect_context::<Dashboard>();
+    let dashboard = Dashboard::from_context();
     move || match dashboard.scan.get() {
         ScanStatus::Running => EitherOf3::A(view! {
             <div class="scan-status">

@@ -20,7 +20,7 @@ const LARGE_TABLE: usize = 200;
 /// The table of secrets scheduled for deletion, or the empty state.
 #[component]
 pub fn SecretsTable() -> impl IntoView {
-    let dashboard = expect_context::<Dashboard>();
+    let dashboard = Dashboard::from_context();
     let has_rows = move || dashboard.listing.with(|l| !l.rows().is_empty());
     let scan_done = move || dashboard.scan.with(|s| *s == ScanStatus::Done);
     let nothing_matches = move || has_rows() && dashboard.match_count.get() == 0;
@@ -89,7 +89,7 @@ fn column_title(column: SortColumn) -> &'static str {
 /// A column header whose button sorts by it; `aria-sort` tells assistive technology the order.
 #[component]
 fn SortHeader(column: SortColumn) -> impl IntoView {
-    let dashboard = expect_context::<Dashboard>();
+    let dashboard = Dashboard::from_context();
     let aria_sort = move || dashboard.sort.get().aria_sort(column);
     view! {
         <th scope="col" aria-sort=aria_sort>
@@ -117,7 +117,7 @@ fn SortHeader(column: SortColumn) -> impl IntoView {
 /// Only what the clock changes is reactive; everything else is read once. A large account's
 /// first scan builds thousands of rows, and each effect costs about as much as an element.
 fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
-    let dashboard = expect_context::<Dashboard>();
+    let dashboard = Dashboard::from_context();
     let deadline = row.deadline();
     let now = dashboard.now;
     let clock = move |text| clock_text(deadline, now, text);

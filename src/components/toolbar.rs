@@ -10,7 +10,7 @@ const SEARCH_ANNOUNCE_DELAY_MS: f64 = 700.0;
 /// Search box with its match count, and Refresh.
 #[component]
 pub fn Toolbar() -> impl IntoView {
-    let dashboard = expect_context::<Dashboard>();
+    let dashboard = Dashboard::from_context();
     let scanning = move || dashboard.scan.with(|s| *s == ScanStatus::Running);
     view! {
         <div class="toolbar" role="search">
