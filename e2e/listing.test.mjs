@@ -134,6 +134,8 @@ describe('listing', () => {
       ['prod/db', ['prod/db', 'prod/db-replica']], // name (prefix pair)
       ['retired', ['legacy/ldap-bind']], // description only
       ['4711', ['analytics/warehouse+etl']], // tag value only
+      ['team: identity', ['legacy/ldap-bind', 'prod/oauth/client.secret']], // a tag as the table shows it
+      ['team=identity env=prod', ['legacy/ldap-bind', 'prod/oauth/client.secret']], // key=value, two terms
       ['no-such-secret-anywhere', []],
     ];
     // Screen readers hear the result from the live region once typing pauses.

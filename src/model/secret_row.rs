@@ -43,11 +43,15 @@ impl SecretRow {
             .map(|t| (t.key.unwrap_or_default(), t.value.unwrap_or_default()))
             .collect();
         let mut rest = description.clone();
+        // Each tag as the table shows it ("team: payments") and as `key=value`, so a search
+        // copied from the table finds it as well as the shorter form does.
         for (k, v) in &tags {
-            rest.push('\n');
-            rest.push_str(k);
-            rest.push('=');
-            rest.push_str(v);
+            for separator in ["=", ": "] {
+                rest.push('\n');
+                rest.push_str(k);
+                rest.push_str(separator);
+                rest.push_str(v);
+            }
         }
         let mut search_text = lowercase(&name);
         let lower_name_len = search_text.len();
@@ -159,6 +163,9 @@ mod tests {
         assert!(row.matches(&q("prod/db")));
         assert!(row.matches(&q("postgres")));
         assert!(row.matches(&q("team=payments")));
+        // As the table shows the tag.
+        assert!(row.matches(&q("team: payments")));
+        assert!(!row.matches(&q("team: billing")));
         assert!(row.matches(&q("payments PROD")));
         assert!(!row.matches(&q("payments staging")));
         assert!(row.matches(&[]));
