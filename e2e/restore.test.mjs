@@ -141,6 +141,76 @@ describe('restore', () => {
     await context.close();
   });
 
+  test('a restore that ran but whose answer was lost: the UI looks the secret up and says it was restored', async () => {
+    const { page, context } = await loaded();
+    const name = 'ci/github-deploy-token';
+    const calls = [];
+    page.on('request', (r) => {
+      const target = r.headers()['x-amz-target'];
+      if (target && !target.endsWith('.ListSecrets')) calls.push(target.replace('secretsmanager.', ''));
+    });
+    await page.route('**/api/secretsmanager', async (route) => {
+      if (route.request().headers()['x-amz-target'] === 'secretsmanager.RestoreSecret') {
+        await route.fetch(); // it reaches the proxy and moto...
+        return route.abort('connectionreset'); // ...but its answer never reaches the page
+      }
+      return route.continue();
+    });
+
+    await cancelButton(page, name).click();
+    const dialog = dialogFor(page, name);
+    await dialog.getByRole('button', { name: 'Confirm restore', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await page.getByRole('status').innerText(), `${name} restored.`);
+    await eventually(async () => assert.ok(!(await rowNames(page)).includes(name), 'the row left the table'));
+    assert.deepEqual(calls, ['RestoreSecret', 'DescribeSecret']);
+    assert.equal((await env.stack.admin('describe', name)).deletedDate, null);
+    await page.unroute('**/api/secretsmanager');
+    await context.close();
+  });
+
+  test('a restore that never arrived: unknown while the check fails too, then "not restored", then Retry restores', async () => {
+    const { page, context } = await loaded();
+    const name = 'analytics/warehouse+etl';
+    let dropCheck = true;
+    await page.route('**/api/secretsmanager', async (route) => {
+      const target = route.request().headers()['x-amz-target'];
+      if (target === 'secretsmanager.RestoreSecret' || (dropCheck && target === 'secretsmanager.DescribeSecret')) {
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+
+    await cancelButton(page, name).click();
+    const dialog = dialogFor(page, name);
+    const confirm = dialog.getByRole('button', { name: 'Confirm restore', exact: true });
+    const alert = dialog.getByRole('alert');
+    await confirm.click();
+    await eventually(async () => {
+      const words = await alert.innerText();
+      assert.match(words, /^The connection to the proxy failed \(.+\)\. Check that undelete-proxy is running/);
+      assert.ok(words.endsWith(`It is not known whether ${name} was restored; retrying is safe.`), words);
+    });
+    assert.equal(await page.getByRole('status').innerText(), `Restore of ${name} failed.`);
+
+    // The check gets through this time: moto says the secret is still scheduled for deletion.
+    dropCheck = false;
+    await confirm.click();
+    await eventually(async () => assert.equal(await alert.innerText(),
+      `${name} was not restored: the request failed (TypeError: Failed to fetch), and ${name} is still scheduled for deletion. Retry.`));
+    assert.ok(await dialog.isVisible(), 'the dialog stays open');
+    assert.ok((await rowNames(page)).includes(name), 'the row stays');
+    assert.notEqual((await env.stack.admin('describe', name)).deletedDate, null);
+
+    // The network is back: Retry restores it.
+    await page.unroute('**/api/secretsmanager');
+    await confirm.click();
+    await dialog.waitFor({ state: 'hidden' });
+    await eventually(async () => assert.ok(!(await rowNames(page)).includes(name), 'the row left the table'));
+    assert.equal((await env.stack.admin('describe', name)).deletedDate, null);
+    await context.close();
+  });
+
   test('restoring the last row moves focus to the row before it', async () => {
     const { page, problems, context } = await loaded();
     const order = await rowNames(page);

@@ -256,7 +256,7 @@ impl Dashboard {
                     batch.flush();
                     let error = ApiError::malformed(
                         200,
-                        "the server repeated a NextToken, so paging would never end",
+                        "the server repeated a NextToken, so paging would never end. Retry starts again from the first page.",
                     );
                     return self.scan.set(ScanStatus::Failed(error));
                 }

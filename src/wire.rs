@@ -89,7 +89,8 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
-/// `RestoreSecret` request; `SecretId` accepts an ARN or a name. We always send the ARN.
+/// `RestoreSecret` request, and `DescribeSecret`'s, which has the same one member. `SecretId`
+/// accepts an ARN or a name. We always send the ARN.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RestoreSecretRequest {
     pub secret_id: String,
@@ -108,6 +109,15 @@ impl RestoreSecretRequest {
 pub struct RestoreSecretResponse {
     pub arn: Option<String>,
     pub name: Option<String>,
+}
+
+/// `DescribeSecret` answer, read only for what checking a restore needs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeSecretResponse {
+    pub arn: Option<String>,
+    pub name: Option<String>,
+    /// `DeletedDate` is present (not null): the secret is scheduled for deletion.
+    pub scheduled_for_deletion: bool,
 }
 
 /// What the proxy says about itself at `GET /api/config`.
@@ -294,6 +304,17 @@ impl FromJson for RestoreSecretResponse {
         Ok(RestoreSecretResponse {
             arn: string(value, "ARN")?,
             name: string(value, "Name")?,
+        })
+    }
+}
+
+impl FromJson for DescribeSecretResponse {
+    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
+        expect_object(value)?;
+        Ok(DescribeSecretResponse {
+            arn: string(value, "ARN")?,
+            name: string(value, "Name")?,
+            scheduled_for_deletion: date(value, "DeletedDate").is_some(),
         })
     }
 }
@@ -538,6 +559,17 @@ mod tests {
 
     #[test]
     fn restore_answer_and_proxy_config_parse() {
+        let d: DescribeSecretResponse =
+            decode(r#"{"ARN":"arn:x","Name":"prod/db","DeletedDate":1700000000.5}"#).unwrap();
+        assert!(d.scheduled_for_deletion);
+        // moto sends an explicit null for a live secret; AWS leaves the member out.
+        for live in [
+            r#"{"Name":"prod/db","DeletedDate":null}"#,
+            r#"{"Name":"prod/db"}"#,
+        ] {
+            let d: DescribeSecretResponse = decode(live).unwrap();
+            assert!(!d.scheduled_for_deletion, "{live}");
+        }
         let r: RestoreSecretResponse = decode(r#"{"ARN":"arn:x","Name":"prod/db"}"#).unwrap();
         assert_eq!(r.name.as_deref(), Some("prod/db"));
         let c: ProxyConfig =

@@ -1,6 +1,7 @@
 //! The one place the UI talks HTTP: AWS JSON 1.1 calls through the signing proxy.
 
 use crate::api::error::{ApiError, Operation};
+use crate::api::restore_check::settle;
 use crate::api::retry::Backoff;
 use crate::browser;
 use crate::wire::{
@@ -47,22 +48,31 @@ impl Client {
     }
 
     /// RestoreSecret for one secret, retried only while throttled (then it surely did not run).
+    /// When its answer is lost, DescribeSecret tells whether it happened (`restore_check`).
     pub async fn restore_secret(
         &self,
         arn: &str,
         name: &str,
     ) -> Result<RestoreSecretResponse, ApiError> {
-        let request = RestoreSecretRequest {
+        let body = RestoreSecretRequest {
             secret_id: arn.to_string(),
-        };
-        let (status, text) = self
-            .call_with_retry(
-                "RestoreSecret",
-                &request.to_json(),
-                Operation::Restore { name },
-            )
-            .await?;
-        decode_answer(status, &text)
+        }
+        .to_json();
+        let restored = self
+            .call_with_retry("RestoreSecret", &body, Operation::Restore { name })
+            .await
+            .and_then(|(status, text)| decode_answer(status, &text));
+        match restored {
+            Err(lost) if lost.outcome_unknown() => {
+                // A read: retried like a list page.
+                let check = self
+                    .call_with_retry("DescribeSecret", &body, Operation::List)
+                    .await
+                    .and_then(|(status, text)| decode_answer(status, &text));
+                settle(lost, check)
+            }
+            other => other,
+        }
     }
 
     /// The status and body of a 2xx answer (not generic over the answer's type, so this async
@@ -121,7 +131,9 @@ pub fn decode_answer<T: FromJson>(status: u16, text: &str) -> Result<T, ApiError
     decode(text).map_err(|e| {
         ApiError::malformed(
             status,
-            format!("expected an AWS JSON answer but got something else ({e})"),
+            format!(
+                "expected an AWS JSON answer but got something else ({e}). Is the proxy URL right?"
+            ),
         )
     })
 }

@@ -23,6 +23,9 @@ pub enum ErrorKind {
     InvalidRequest,
     /// A success status with a body we cannot read.
     Malformed,
+    /// A restore whose answer was lost, after which DescribeSecret showed the secret still
+    /// scheduled for deletion: it was not restored.
+    NotRestored,
     Other,
 }
 
@@ -118,6 +121,19 @@ impl ApiError {
         }
     }
 
+    /// The request may have reached AWS, but its answer was lost or unreadable: for a restore,
+    /// whether it happened is not known until the secret is looked at again.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Network
+                | ErrorKind::UpstreamUnreachable
+                | ErrorKind::UpstreamTimeout
+                | ErrorKind::ServerError
+                | ErrorKind::Malformed
+        )
+    }
+
     /// One or two sentences a person under pressure can act on.
     pub fn plain_words(&self, op: Operation<'_>) -> String {
         let aws_said = if self.message.is_empty() {
@@ -126,15 +142,12 @@ impl ApiError {
             format!(" ({}: {})", self.code, self.message)
         };
         let words = self.words(op, &aws_said);
-        match (self.kind, op) {
-            // The request may have reached AWS before the answer was lost.
-            (
-                ErrorKind::Network
-                | ErrorKind::UpstreamUnreachable
-                | ErrorKind::UpstreamTimeout
-                | ErrorKind::ServerError,
-                Operation::Restore { name },
-            ) => format!("{words} It is not known whether {name} was restored; retrying is safe."),
+        match op {
+            // The request may have reached AWS before the answer was lost, and looking the
+            // secret up again failed too (see `restore_check`).
+            Operation::Restore { name } if self.outcome_unknown() => {
+                format!("{words} It is not known whether {name} was restored; retrying is safe.")
+            }
             _ => words,
         }
     }
@@ -142,7 +155,7 @@ impl ApiError {
     fn words(&self, op: Operation<'_>, aws_said: &str) -> String {
         match (self.kind, op) {
             (ErrorKind::Network, _) => format!(
-                "Could not reach the proxy: {}. Check that undelete-proxy is running, then retry.",
+                "The connection to the proxy failed ({}). Check that undelete-proxy is running and that this browser can reach it, then retry.",
                 self.message
             ),
             (ErrorKind::NoProxy, _) => format!(
@@ -174,9 +187,17 @@ impl ApiError {
                 "The server failed to handle the request (HTTP {}){aws_said}. Retry in a moment.",
                 self.status.unwrap_or(500)
             ),
-            (ErrorKind::Malformed, _) => format!(
-                "The answer could not be read: {}. Is the proxy URL right?",
-                self.message
+            (ErrorKind::Malformed, _) => {
+                // The detail ends its own sentence (it may ask a question).
+                format!("The answer could not be read: {}", self.message)
+            }
+            (ErrorKind::NotRestored, Operation::Restore { name }) => format!(
+                "{name} was not restored: the request failed ({}), and {name} is still scheduled for deletion. Retry.",
+                if self.message.is_empty() {
+                    &self.code
+                } else {
+                    &self.message
+                }
             ),
             (ErrorKind::InvalidRequest, Operation::Restore { name }) => {
                 format!("AWS refused to restore {name}{aws_said}.")
@@ -388,13 +409,13 @@ mod tests {
 
     #[test]
     fn network_and_malformed() {
-        let e = ApiError::network("connection refused");
-        assert!(
-            e.plain_words(Operation::List)
-                .starts_with("Could not reach the proxy")
+        let e = ApiError::network("TypeError: Failed to fetch");
+        assert_eq!(
+            e.plain_words(Operation::List),
+            "The connection to the proxy failed (TypeError: Failed to fetch). Check that undelete-proxy is running and that this browser can reach it, then retry."
         );
         assert!(!e.is_transient(Operation::List));
-        let e = ApiError::malformed(200, "expected a JSON object");
+        let e = ApiError::malformed(200, "expected a JSON object.");
         assert!(e.plain_words(Operation::List).contains("could not be read"));
     }
 

@@ -1,7 +1,8 @@
-//! Talking to the signing proxy: the HTTP client, the list worker's feed, error mapping and
-//! retry policy.
+//! Talking to the signing proxy: the HTTP client, the list worker's feed, error mapping, retry
+//! policy, and checking a restore whose answer was lost.
 
 pub mod client;
 pub mod error;
 pub mod list_feed;
+pub mod restore_check;
 pub mod retry;

@@ -1,0 +1,89 @@
+//! What a restore whose answer was lost did, decided from a DescribeSecret of the same secret.
+//!
+//! RestoreSecret may have run at AWS even though its answer never reached the browser (the
+//! network dropped, the proxy timed out waiting, a 5xx came back). Rather than leave the
+//! operator guessing, the client looks the secret up again and this decides what to say.
+
+use crate::api::error::{ApiError, ErrorKind};
+use crate::wire::{DescribeSecretResponse, RestoreSecretResponse};
+
+/// The restore's outcome, given the error that lost its answer and the DescribeSecret answer.
+pub fn settle(
+    lost: ApiError,
+    check: Result<DescribeSecretResponse, ApiError>,
+) -> Result<RestoreSecretResponse, ApiError> {
+    match check {
+        // No longer scheduled for deletion: restored (by this request or someone else's).
+        Ok(secret) if !secret.scheduled_for_deletion => Ok(RestoreSecretResponse {
+            arn: secret.arn,
+            name: secret.name,
+        }),
+        Ok(_) => Err(ApiError {
+            kind: ErrorKind::NotRestored,
+            ..lost
+        }),
+        // Purged meanwhile: the row leaves the list with the purge's own words.
+        Err(gone) if gone.kind == ErrorKind::NotFound => Err(gone),
+        // The check failed too: still unknown, and the words say so.
+        Err(_) => Err(lost),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::error::Operation;
+
+    const RESTORE: Operation<'static> = Operation::Restore { name: "prod/db" };
+
+    fn lost() -> ApiError {
+        ApiError::from_response(504, "")
+    }
+
+    fn described(scheduled: bool) -> Result<DescribeSecretResponse, ApiError> {
+        Ok(DescribeSecretResponse {
+            arn: Some("arn:prod/db".into()),
+            name: Some("prod/db".into()),
+            scheduled_for_deletion: scheduled,
+        })
+    }
+
+    #[test]
+    fn a_secret_no_longer_scheduled_was_restored() {
+        let restored = settle(lost(), described(false)).unwrap();
+        assert_eq!(restored.arn.as_deref(), Some("arn:prod/db"));
+        assert_eq!(restored.name.as_deref(), Some("prod/db"));
+    }
+
+    #[test]
+    fn a_secret_still_scheduled_was_not_restored_and_the_words_say_retry() {
+        let e = settle(lost(), described(true)).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotRestored);
+        assert_eq!(
+            e.plain_words(RESTORE),
+            "prod/db was not restored: the request failed (gateway timeout), and prod/db is still scheduled for deletion. Retry."
+        );
+        assert!(!e.outcome_unknown());
+    }
+
+    #[test]
+    fn a_purged_secret_says_so() {
+        let purged = ApiError::from_response(
+            400,
+            r#"{"__type":"ResourceNotFoundException","message":"not found"}"#,
+        );
+        let e = settle(lost(), Err(purged)).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert!(e.plain_words(RESTORE).contains("deleted for good"));
+    }
+
+    #[test]
+    fn a_failed_check_leaves_the_outcome_unknown() {
+        let e = settle(lost(), Err(ApiError::network("TypeError: Failed to fetch"))).unwrap_err();
+        assert_eq!(e, lost());
+        assert!(
+            e.plain_words(RESTORE)
+                .ends_with("It is not known whether prod/db was restored; retrying is safe.")
+        );
+    }
+}
