@@ -13,6 +13,10 @@ extern "C" {
     /// The global `fetch(url, init)`.
     #[wasm_bindgen(catch, js_name = fetch)]
     fn fetch_with_init(url: &str, init: &Object) -> Result<js_sys::Promise, JsValue>;
+
+    /// `scheduler.postTask(callback, options)`; throws where there is no `scheduler`.
+    #[wasm_bindgen(catch, js_namespace = scheduler, js_name = postTask)]
+    fn post_task(callback: &Function, options: &Object) -> Result<js_sys::Promise, JsValue>;
 }
 
 /// Milliseconds since the Unix epoch, from the browser clock.
@@ -88,6 +92,24 @@ pub async fn next_frame() {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Resolves once the next frame has been rendered (style, layout and paint): in a task queued
+/// from that frame's animation callbacks, which the browser runs only after the frame. The task
+/// is `user-blocking`, so it runs before tasks queued earlier (pages from the list worker) that a
+/// 0 ms timer would wait behind; without `scheduler.postTask` it is a 0 ms timer.
+pub async fn after_next_paint() {
+    next_frame().await;
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"priority".into(), &"user-blocking".into());
+        if post_task(&resolve, &options).is_err()
+            && let Some(window) = web_sys::window()
+        {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// A random fraction in [0, 1) for retry jitter.

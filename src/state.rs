@@ -392,11 +392,11 @@ impl Batch {
     }
 }
 
-/// Records a `performance` mark at the next animation frame: the reactive DOM updates (which run
-/// as microtasks) have put the latest rows on the page, and the frame paints them. The
-/// benchmark's figures include rendering them.
+/// Records a `performance` mark once the next frame is rendered: the reactive DOM updates (which
+/// run as microtasks) have put the latest rows on the page, and that frame has laid them out and
+/// painted them. The benchmark's figures include rendering them.
 async fn mark_once_rendered(name: &'static str) {
-    browser::next_frame().await;
+    browser::after_next_paint().await;
     browser::mark(name);
 }
 

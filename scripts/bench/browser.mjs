@@ -7,7 +7,7 @@
 // list:   one warm-up load, then --runs loads, each in a fresh browser context (empty HTTP
 //         cache, so the bundle is fetched and compiled every time). Reads the page's own marks
 //         `undelete:first-row` and `undelete:list-complete` (startTime = ms since navigation
-//         start), and the CPU time all Chromium processes used during the load. For the first
+//         start; the app sets them once the frame that draws those rows has been painted), and the CPU time all Chromium processes used during the load. For the first
 //         row's time: the `undelete:app-mounted` mark and when the first ListSecrets answer was
 //         in (resource timing).
 // filter: waits for the complete list, then types into #search one key at a time and measures,
