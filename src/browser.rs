@@ -1,12 +1,14 @@
 //! Small wrappers over browser APIs: clock, locale-aware dates, timers, focus and
 //! `performance` marks. Everything here needs a browser; the logic that uses it lives in `model`.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use js_sys::{Array, Date, Function, Intl, Object, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+use crate::model::clock;
 
 #[wasm_bindgen]
 extern "C" {
@@ -19,9 +21,38 @@ extern "C" {
     fn post_task(callback: &Function, options: &Object) -> Result<js_sys::Promise, JsValue>;
 }
 
-/// Milliseconds since the Unix epoch, from the browser clock.
+/// Milliseconds since the Unix epoch, from the browser clock. For intervals between two moments
+/// in this page; for anything compared with AWS's dates, [`server_now_ms`].
 pub fn now_ms() -> f64 {
     Date::now()
+}
+
+thread_local! {
+    /// What to add to the browser's clock to get the proxy's (`model::clock`).
+    static CLOCK_OFFSET: Cell<f64> = const { Cell::new(0.0) };
+}
+
+/// The time by the proxy's clock when the browser's is clearly off, else the browser's: what
+/// "time left" is counted with.
+pub fn server_now_ms() -> f64 {
+    Date::now() + CLOCK_OFFSET.get()
+}
+
+/// The offset in use ([`model::clock::clock_offset`](crate::model::clock::clock_offset)).
+pub fn clock_offset() -> f64 {
+    CLOCK_OFFSET.get()
+}
+
+/// Reads the `Date` header of an answer from the proxy, just received.
+pub fn note_server_date(response: &web_sys::Response) {
+    if let Ok(Some(date)) = response.headers().get("date") {
+        note_server_date_at(&date, Date::now());
+    }
+}
+
+/// Takes the proxy's clock from a `Date` header received at browser time `received_ms`.
+pub fn note_server_date_at(date: &str, received_ms: f64) {
+    CLOCK_OFFSET.set(clock::clock_offset(Date::parse(date), received_ms));
 }
 
 thread_local! {

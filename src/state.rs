@@ -13,6 +13,7 @@ use crate::api::client::Client;
 use crate::api::error::{ApiError, ErrorKind, Operation};
 use crate::api::list_feed::ListFeed;
 use crate::browser;
+use crate::model::clock::IGNORED_SKEW_MS;
 use crate::model::format::{count_text, grouped};
 use crate::model::listing::{Listing, Pager};
 use crate::model::secret_row::SecretRow;
@@ -108,7 +109,7 @@ impl Dashboard {
     /// Creates the state in the current reactive owner.
     pub fn new() -> Self {
         let listing = RwSignal::new(Listing::default());
-        let now = RwSignal::new(browser::now_ms());
+        let now = RwSignal::new(browser::server_now_ms());
         let query = RwSignal::new(String::new());
         let sort = RwSignal::new(Sort::default());
         let scan = RwSignal::new(ScanStatus::Running);
@@ -224,7 +225,7 @@ impl Dashboard {
             // Pages come from the list worker while it has them; the rest by ourselves.
             let mut feed = ListFeed::start();
             let mut pager = Pager::default();
-            let batch = Batch::new(self.listing, current);
+            let batch = Batch::new(self.listing, self.now, current);
             loop {
                 let fed = match &feed {
                     Some(feed) => feed.page(pager.token()).await,
@@ -326,6 +327,9 @@ struct Batch(Rc<RefCell<PendingRows>>);
 
 struct PendingRows {
     listing: RwSignal<Listing>,
+    /// The clock "time left" is counted with, set here when the proxy's clock turns out to be
+    /// far from the browser's (`browser::server_now_ms`).
+    now: RwSignal<f64>,
     /// Whether the scan this batch belongs to is still the current one: a superseded scan's
     /// timer must not add its rows.
     is_current: Box<dyn Fn() -> bool>,
@@ -336,9 +340,14 @@ struct PendingRows {
 }
 
 impl Batch {
-    fn new(listing: RwSignal<Listing>, is_current: impl Fn() -> bool + 'static) -> Self {
+    fn new(
+        listing: RwSignal<Listing>,
+        now: RwSignal<f64>,
+        is_current: impl Fn() -> bool + 'static,
+    ) -> Self {
         Batch(Rc::new(RefCell::new(PendingRows {
             listing,
+            now,
             is_current: Box::new(is_current),
             pending: Vec::new(),
             last_flush: None,
@@ -380,11 +389,16 @@ impl Batch {
             return;
         }
         let entries = std::mem::take(&mut rows.pending);
-        let now = browser::now_ms();
+        // Dates from AWS are read against the proxy's clock; the interval between flushes is
+        // the page's own.
+        let listed_at = browser::server_now_ms();
+        if (listed_at - rows.now.get_untracked()).abs() >= IGNORED_SKEW_MS {
+            rows.now.set(listed_at);
+        }
         rows.listing.update(|l| {
-            l.add_page(entries, now);
+            l.add_page(entries, listed_at);
         });
-        rows.last_flush = Some(now);
+        rows.last_flush = Some(browser::now_ms());
         if !rows.first_row_marked && rows.listing.with_untracked(|l| l.found() > 0) {
             rows.first_row_marked = true;
             spawn_local(mark_once_rendered("undelete:first-row"));

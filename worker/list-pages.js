@@ -10,7 +10,9 @@
 //
 // In:  { url, firstBody, token }   the absolute URL of the proxy's /api/secretsmanager, the first
 //                                  page's request body, and the NextToken to continue from
-// Out: { token, text }             a 2xx answer to the request with this NextToken
+// Out: { token, text, date }       a 2xx answer to the request with this NextToken, and its `Date`
+//                                  header: the app counts time left with the proxy's clock when
+//                                  the browser's is off
 //      { stop: true }              nothing more will come
 'use strict';
 
@@ -33,7 +35,7 @@ async function walk(url, firstBody, token) {
     } catch (_) {
       return;
     }
-    postMessage({ token, text });
+    postMessage({ token, text, date: response.headers.get('date') });
     let next;
     try {
       next = JSON.parse(text).NextToken;

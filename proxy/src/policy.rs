@@ -29,8 +29,9 @@ pub const CORS_ALLOWED_REQUEST_HEADERS: [&str; 5] = [
     "amz-sdk-request",
 ];
 
-/// Response headers exposed to a cross-origin UI.
-pub const CORS_EXPOSED_RESPONSE_HEADERS: [&str; 1] = ["x-amzn-requestid"];
+/// Response headers exposed to a cross-origin UI. `Date` (the proxy's own clock) lets the UI
+/// count "time left" with it when the browser's clock is off.
+pub const CORS_EXPOSED_RESPONSE_HEADERS: [&str; 2] = ["x-amzn-requestid", "date"];
 
 /// Secrets Manager actions the proxy forwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

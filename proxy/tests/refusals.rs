@@ -523,13 +523,14 @@ async fn cors_only_for_allowed_origins_and_same_origin_works() {
         resp.headers()["access-control-allow-origin"],
         "http://127.0.0.1:8081"
     );
-    assert!(
-        resp.headers()["access-control-expose-headers"]
-            .to_str()
-            .unwrap()
-            .to_ascii_lowercase()
-            .contains("x-amzn-requestid")
-    );
+    let exposed = resp.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(exposed.contains("x-amzn-requestid"), "{exposed}");
+    // The UI reads the proxy's clock from `Date` (src/model/clock.rs).
+    assert!(exposed.contains("date"), "{exposed}");
+    assert!(resp.headers().contains_key("date"));
     let resp = good(&c, &url, "GetSecretValue")
         .header("origin", "http://127.0.0.1:8081")
         .body("{}")

@@ -116,6 +116,7 @@ async fn read_json<T: FromJson>(response: web_sys::Response) -> Result<T, ApiErr
 
 /// The status and body of a 2xx answer; any other status is an error.
 async fn read_answer(response: web_sys::Response) -> Result<(u16, String), ApiError> {
+    browser::note_server_date(&response);
     let status = response.status();
     let text = browser::response_text(&response)
         .await

@@ -9,6 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::api::client::decode_answer;
 use crate::api::error::ApiError;
+use crate::browser;
 use crate::wire::ListSecretsResponse;
 
 /// A running list worker. Dropping it stops the worker.
@@ -50,6 +51,13 @@ impl ListFeed {
             .ok()?;
         let text = Reflect::get(&item, &"text".into()).ok()?.as_string()?;
         let sent = Reflect::get(&item, &"token".into()).ok()?.as_string();
+        // The answer's `Date` header and when it arrived (pages wait here while rows are drawn).
+        if let (Some(date), Some(at)) = (
+            Reflect::get(&item, &"date".into()).ok()?.as_string(),
+            Reflect::get(&item, &"at".into()).ok()?.as_f64(),
+        ) {
+            browser::note_server_date_at(&date, at);
+        }
         // The worker passes on 2xx answers only.
         (sent.as_deref() == token).then(|| decode_answer(200, &text))
     }

@@ -19,7 +19,7 @@ pub fn App() -> impl IntoView {
     dashboard.refresh();
     // "Time left" must stay true while the page is open.
     set_interval(
-        move || dashboard.now.set(browser::now_ms()),
+        move || dashboard.now.set(browser::server_now_ms()),
         Duration::from_secs(30),
     );
 

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 
 use crate::api::error::Operation;
 use crate::browser;
+use crate::model::clock::skew_note;
 use crate::model::format::count_text;
 use crate::state::{Dashboard, ScanStatus};
 
@@ -19,11 +20,14 @@ pub fn ScanStatusBar() -> impl IntoView {
         }),
         ScanStatus::Done => {
             let scanned = dashboard.listing.with(|l| l.scanned());
-            let at = browser::format_time(browser::now_ms());
+            let at = browser::format_time(browser::server_now_ms());
+            let skew = skew_note(browser::clock_offset())
+                .map(|note| format!(" {note}"))
+                .unwrap_or_default();
             EitherOf3::B(view! {
                 <div class="scan-status done muted">
                     {format!(
-                        "Complete: scanned {} in this region, last refreshed at {at}.",
+                        "Complete: scanned {} in this region, last refreshed at {at}.{skew}",
                         count_text(scanned, "secret", "secrets"),
                     )}
                 </div>

@@ -1,0 +1,43 @@
+// A browser whose clock is wrong: "time left" must still be true, so the dashboard counts with
+// the proxy's clock (its answers' `Date` header; src/model/clock.rs) and says that it does.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cancelButton, openPage, table, waitForListing, useStack } from './harness.mjs';
+
+const DAY = 24 * 3600 * 1000;
+
+describe('a wrong browser clock', () => {
+  const env = useStack();
+
+  test('8 days ahead: a secret purged in 7 days still shows ~7 days left, and the page says why', async () => {
+    const { page, context } = await openPage(env.browser, env.stack);
+    // By this clock prod/db's purge time (7 days from now, as moto reports it) is already past,
+    // which the UI would otherwise read as the moment of deletion, with a purge estimate after it.
+    await page.clock.install({ time: Date.now() + 8 * DAY });
+    await page.goto('/');
+    await waitForListing(page, env.stack.state.scheduled.length);
+
+    const row = table(page).getByRole('row').filter({ has: cancelButton(page, 'prod/db') });
+    const left = (await row.locator('.time-left-text').innerText()).trim();
+    assert.match(left, /^6 days 2[0-3] hours left$/, `time left by the proxy's clock: "${left}"`);
+    const status = await page.locator('.scan-status').innerText();
+    assert.match(status, /This computer's clock is 8 days ahead of the proxy's: times here use the proxy's clock\./, status);
+
+    // The restore dialog counts with the same clock.
+    await cancelButton(page, 'prod/db').click();
+    const dialog = page.getByRole('alertdialog', { name: 'Cancel deletion of prod/db?' });
+    assert.match(await dialog.innerText(), /6 days 2[0-3] hours left/);
+    await page.keyboard.press('Escape');
+    await context.close();
+  });
+
+  test('a clock within a minute of the proxy\'s is trusted as it is, and nothing is said', async () => {
+    const { page, context } = await openPage(env.browser, env.stack);
+    await page.clock.install({ time: Date.now() + 20_000 });
+    await page.goto('/');
+    await waitForListing(page, env.stack.state.scheduled.length);
+    const status = await page.locator('.scan-status').innerText();
+    assert.ok(!status.includes('clock'), status);
+    await context.close();
+  });
+});
