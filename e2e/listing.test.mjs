@@ -158,6 +158,38 @@ describe('listing', () => {
     await context.close();
   });
 
+  test('dates the browser cannot hold are shown as unreadable; the other rows and Refresh still work', async () => {
+    const { page, problems, context } = await openPage(env.browser, env.stack);
+    const arn = (n) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${n}-AbCdEf`;
+    const now = Date.now() / 1000;
+    let synthetic = true;
+    await page.route('**/api/secretsmanager', async (route) => {
+      if (!synthetic || route.request().headers()['x-amz-target'] !== 'secretsmanager.ListSecrets') return route.continue();
+      return route.fulfill({
+        status: 200,
+        contentType: 'application/x-amz-json-1.1',
+        body: JSON.stringify({ SecretList: [
+          // Epoch seconds past what a JS Date holds (a microsecond epoch read as seconds, 1e13).
+          { ARN: arn('far/deleted'), Name: 'far/deleted', DeletedDate: 1.8e15 },
+          { ARN: arn('far/changed'), Name: 'far/changed', DeletedDate: now + 86400, LastChangedDate: 1e13 },
+          { ARN: arn('normal'), Name: 'normal', DeletedDate: now + 3 * 86400 },
+        ] }),
+      });
+    });
+    await page.goto('/');
+    await waitForListing(page, 3);
+    const row = (name) => table(page).getByRole('row').filter({ has: cancelButton(page, name) });
+    assert.match(await row('far/deleted').innerText(), /Unknown: the deletion date could not be read/);
+    assert.match(await row('far/changed').innerText(), /23 hours \d+ minutes left[\s\S]*Unknown/);
+    assert.match(await row('normal').innerText(), /2 days 23 hours left/);
+    // Nothing broke: Refresh lists the real account.
+    synthetic = false;
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await waitForListing(page, env.stack.state.scheduled.length);
+    assert.deepEqual(problems.filter((p) => !p.startsWith('HTTP')), [], 'no page errors');
+    await context.close();
+  });
+
   test('Refresh lists again', async () => {
     const { page, problems, context } = await openPage(env.browser, env.stack);
     await page.goto('/');

@@ -99,9 +99,14 @@ pub fn format_time(ms: f64) -> String {
     TIME_FORMAT.with(|cell| intl_format(cell, &[("timeStyle", "short")], ms))
 }
 
-/// The machine-readable form for `<time datetime>`.
+/// The machine-readable form for `<time datetime>`; empty for a time the browser's `Date`
+/// cannot hold (its `toISOString` would throw through the wasm).
 pub fn iso_date(ms: f64) -> String {
-    String::from(Date::new(&JsValue::from_f64(ms)).to_iso_string())
+    if ms.abs() <= 8.64e15 {
+        String::from(Date::new(&JsValue::from_f64(ms)).to_iso_string())
+    } else {
+        String::new()
+    }
 }
 
 /// Resolves after `ms` milliseconds.

@@ -177,8 +177,12 @@ fn number_from_text(text: &str) -> Option<f64> {
     (!n.is_nan()).then_some(n)
 }
 
+/// The last second of the year 9999. Later "dates" are not real (a microsecond epoch read as
+/// seconds, say), and past 8.64e12 s the browser's `Date` cannot even hold them.
+const LAST_READABLE_SECOND: f64 = 253_402_300_799.0;
+
 fn from_seconds(secs: f64) -> WireDate {
-    if secs.is_finite() && secs > 0.0 {
+    if secs > 0.0 && secs <= LAST_READABLE_SECOND {
         WireDate::EpochMillis(secs * 1000.0)
     } else {
         WireDate::Unreadable
@@ -244,6 +248,19 @@ fn list<V: JsonValue, T>(
         .collect()
 }
 
+/// An array member that must be there (not absent, not `null`).
+fn required_list<V: JsonValue, T>(
+    object: &V,
+    key: &str,
+    item: impl Fn(&V) -> Result<T, ShapeError>,
+) -> Result<Vec<T>, ShapeError> {
+    optional(object, key, V::elements)?
+        .ok_or_else(|| format!("{key} is missing"))?
+        .iter()
+        .map(item)
+        .collect()
+}
+
 fn date<V: JsonValue>(object: &V, key: &str) -> Option<WireDate> {
     object
         .member(key)
@@ -263,7 +280,7 @@ impl FromJson for ListSecretsResponse {
     fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
         expect_object(value)?;
         Ok(ListSecretsResponse {
-            secret_list: list(value, "SecretList", SecretListEntry::from_json)?,
+            secret_list: required_list(value, "SecretList", SecretListEntry::from_json)?,
             next_token: string(value, "NextToken")?,
         })
     }
@@ -525,12 +542,41 @@ mod tests {
     }
 
     #[test]
-    fn empty_and_null_lists_parse_as_empty() {
-        for body in [r#"{}"#, r#"{"SecretList":null}"#, r#"{"SecretList":[]}"#] {
-            let page: ListSecretsResponse = decode(body).unwrap();
-            assert!(page.secret_list.is_empty(), "{body}");
-            assert_eq!(page.next_token, None);
+    fn an_empty_list_is_empty_but_a_missing_one_is_an_error() {
+        let page: ListSecretsResponse = decode(r#"{"SecretList":[]}"#).unwrap();
+        assert!(page.secret_list.is_empty());
+        assert_eq!(page.next_token, None);
+        // AWS and moto always send the list: without it, "nothing is scheduled for deletion"
+        // would be a false all-clear from some other JSON endpoint.
+        for body in [r#"{}"#, r#"{"SecretList":null}"#, r#"{"SecretList":{}}"#] {
+            assert!(decode::<ListSecretsResponse>(body).is_err(), "{body}");
         }
+    }
+
+    #[test]
+    fn dates_past_the_year_9999_are_unreadable() {
+        for secs in ["1e13", "1.8e15", "253402300800"] {
+            let body = format!(
+                r#"{{"SecretList":[{{"Name":"x","DeletedDate":{secs},"LastChangedDate":{secs}}}]}}"#
+            );
+            let page: ListSecretsResponse = decode(&body).unwrap();
+            assert_eq!(
+                page.secret_list[0].deleted_date,
+                Some(WireDate::Unreadable),
+                "{secs}"
+            );
+            assert_eq!(
+                page.secret_list[0].last_changed_date,
+                Some(WireDate::Unreadable),
+                "{secs}"
+            );
+        }
+        let page: ListSecretsResponse =
+            decode(r#"{"SecretList":[{"Name":"x","DeletedDate":253402300799}]}"#).unwrap();
+        assert_eq!(
+            page.secret_list[0].deleted_date,
+            Some(WireDate::EpochMillis(253_402_300_799_000.0))
+        );
     }
 
     #[test]
