@@ -10,8 +10,8 @@ const isList = (request) =>
 const tokenOf = (request) => JSON.parse(request.postData() || '{}').NextToken ?? null;
 
 describe('paging through ListSecrets', () => {
-  // Three pages of 100 and more.
-  const env = useStack({ live: 200, scheduled: 60 });
+  // Five pages of 100 and more; 300 rows, a table large enough to test how it scales.
+  const env = useStack({ live: 200, scheduled: 300 });
   const expected = () => env.stack.state.scheduled.map((s) => s.name).sort();
 
   test('the worker pages ahead: every page is requested once, in order', async () => {
@@ -25,6 +25,24 @@ describe('paging through ListSecrets', () => {
     assert.equal(tokens[0], null, 'the first request has no NextToken');
     assert.equal(new Set(tokens).size, tokens.length, `no page requested twice: ${tokens}`);
     assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('300 rows: every row and its button are in Chromium\'s accessibility tree, far below the fold too', async () => {
+    const { page, context } = await openPage(env.browser, env.stack);
+    await page.goto('/');
+    await waitForListing(page, expected().length);
+    const cdp = await context.newCDPSession(page);
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const live = nodes.filter((n) => !n.ignored);
+    const buttons = new Set(live.filter((n) => n.role?.value === 'button').map((n) => n.name?.value));
+    const missing = expected().filter((name) => !buttons.has(`Cancel deletion for ${name}`));
+    assert.deepEqual(missing, [], 'every row\'s button is in the accessibility tree');
+    const rowHeaders = new Set(live.filter((n) => n.role?.value === 'rowheader').map((n) => n.name?.value));
+    assert.equal(expected().filter((name) => rowHeaders.has(name)).length, expected().length, 'every row header too');
+    // The last row, far below the screen, has a box: tools and people see it as shown.
+    const last = (await rowNames(page)).at(-1);
+    assert.ok(await page.getByRole('button', { name: `Cancel deletion for ${last}`, exact: true }).isVisible());
     await context.close();
   });
 

@@ -13,7 +13,8 @@ What it creates (with moto's auth still off):
     (docs/iam-policy.json, or an equivalent built-in document while that file does not exist),
     and an access key (the proxy runs with these credentials);
   * --live live secrets and 12 secrets scheduled for deletion with different recovery windows
-    (names with `/`, descriptions, tags), more than 100 in total so ListSecrets pages.
+    (names with `/`, descriptions, tags), more than 100 in total so ListSecrets pages; with
+    --scheduled above 12, generated `bulk/NNNN` ones besides.
 Then it turns on moto's signature + IAM checks (POST /moto-api/reset-auth, body 0), checks that
 the dashboard user can list but not read secret values, and writes everything to --state as JSON:
   {"endpoint", "region", "accountId", "admin": {"accessKeyId", "secretAccessKey"},
@@ -127,6 +128,15 @@ def live_secrets(n: int) -> list[tuple[str, str | None, dict[str, str] | None]]:
     return out
 
 
+def scheduled_secrets(n: int) -> list[tuple[str, int, str | None, dict[str, str] | None]]:
+    """The dozen hand-written ones first; beyond 12, `bulk/NNNN` secrets (windows 7-30 days) for
+    tests of large tables."""
+    out = list(SCHEDULED[:n])
+    for i in range(len(out), n):
+        out.append((f"bulk/{i:04d}", 7 + i % 24, f"Bulk secret {i}", {"team": TEAMS[i % len(TEAMS)]}))
+    return out
+
+
 def load_policy(path: Path) -> tuple[dict, str]:
     if path.exists():
         doc = json.loads(path.read_text())
@@ -176,7 +186,7 @@ def main() -> int:
     ap.add_argument("--policy", default=str(REPO / "docs" / "iam-policy.json"))
     ap.add_argument("--live", type=int, default=140, help="number of live secrets (default 140)")
     ap.add_argument("--scheduled", type=int, default=len(SCHEDULED),
-                    help=f"number of secrets scheduled for deletion (0..{len(SCHEDULED)}, default all)")
+                    help=f"number of secrets scheduled for deletion (default {len(SCHEDULED)}; more are bulk/NNNN)")
     ap.add_argument("--no-auth", action="store_true", help="leave moto's IAM checks off")
     ap.add_argument("--reset", action="store_true", help="wipe moto's state first")
     args = ap.parse_args()
@@ -209,7 +219,7 @@ def main() -> int:
         create(name, description, tags)
 
     scheduled = []
-    for name, window, description, tags in SCHEDULED[:args.scheduled]:
+    for name, window, description, tags in scheduled_secrets(args.scheduled):
         arn = create(name, description, tags)
         resp = sm.delete_secret(SecretId=arn, RecoveryWindowInDays=window)
         scheduled.append({
