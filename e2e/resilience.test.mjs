@@ -27,6 +27,9 @@ describe('proxy stopped and restarted', () => {
     await env.stack.startProxy();
     await alert.getByRole('button', { name: 'Retry' }).click();
     await alert.waitFor({ state: 'hidden' });
+    // The banner and its button are gone: focus is on Refresh, not lost to the page.
+    assert.ok(await isFocused(page.getByRole('button', { name: 'Refresh', exact: true })),
+      `focus on Refresh after Retry (focus: ${await focusedLabel(page)})`);
     await waitForListing(page, n);
     assert.deepEqual([...(await rowNames(page))].sort(), env.stack.state.scheduled.map((s) => s.name).sort());
     await context.close();
@@ -54,6 +57,27 @@ describe('proxy stopped and restarted', () => {
       assert.equal(await rows.filter({ hasText: 'Read-only' }).count(), n, 'every row says Read-only');
       assert.equal((await env.stack.admin('scheduled')).length, n, 'nothing was restored');
       assert.deepEqual(problems, [], 'no console errors or failed requests');
+      await context.close();
+    } finally {
+      await env.stack.stopProxy();
+      await env.stack.startProxy();
+    }
+  });
+
+  test('a page opened before the proxy restarts with --read-only learns it on Refresh', async () => {
+    const { page, context } = await openPage(env.browser, env.stack);
+    await page.goto('/');
+    const n = env.stack.state.scheduled.length;
+    await waitForListing(page, n);
+    assert.equal(await page.getByRole('button', { name: /^Cancel deletion/ }).count(), n);
+    await env.stack.stopProxy();
+    await env.stack.startProxy(['--read-only']);
+    try {
+      await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+      await page.getByText('Read-only: the proxy refuses restores').waitFor();
+      await eventually(async () => assert.equal(
+        await page.getByRole('button', { name: /^Cancel deletion/ }).count(), 0, 'no Cancel deletion button'));
+      await waitForListing(page, n);
       await context.close();
     } finally {
       await env.stack.stopProxy();

@@ -129,14 +129,9 @@ impl Dashboard {
                 let result = Client::from_page()
                     .restore_secret(&row.arn, &row.name)
                     .await;
-                // Trust the RestoreSecret answer, not a re-list: ListSecrets lags.
-                let (arn, name) = match &result {
-                    Ok(answer) => (
-                        answer.arn.clone().unwrap_or_else(|| row.arn.clone()),
-                        answer.name.clone().unwrap_or_else(|| row.name.clone()),
-                    ),
-                    Err(_) => (row.arn.clone(), row.name.clone()),
-                };
+                // Trust the RestoreSecret answer, not a re-list: ListSecrets lags. The row is the
+                // one the request was sent for, whatever the answer calls it.
+                let (arn, name) = (row.arn.clone(), row.name.clone());
                 // Restored, or found purged (gone for good): either way it leaves the list.
                 let gone = result
                     .as_ref()
@@ -213,8 +208,10 @@ impl Dashboard {
     }
 
     /// Walks every ListSecrets page, showing rows as pages arrive. Rows already shown stay
-    /// visible while it runs and if it fails.
+    /// visible while it runs and if it fails. The proxy's settings are read again too: it may
+    /// have been restarted with others (`--read-only`) since the page was opened.
     pub fn refresh(self) {
+        self.load_config();
         let generation = self.generation.get_value() + 1;
         self.generation.set_value(generation);
         self.listing.update(Listing::begin_scan);

@@ -15,7 +15,6 @@ use crate::state::Dashboard;
 pub fn App() -> impl IntoView {
     let dashboard = Dashboard::new();
     provide_context(dashboard);
-    dashboard.load_config();
     dashboard.refresh();
     // "Time left" must stay true while the page is open.
     set_interval(

@@ -49,7 +49,15 @@ pub fn ScanStatusBar() -> impl IntoView {
                         }
                     }}
                 </p>
-                <button type="button" on:click=move |_| dashboard.refresh()>
+                // The banner goes away as the scan starts again: focus moves to Refresh, which
+                // does the same, rather than falling to the page.
+                <button
+                    type="button"
+                    on:click=move |_| {
+                        browser::focus_by_id("refresh");
+                        dashboard.refresh();
+                    }
+                >
                     "Retry"
                 </button>
             </div>

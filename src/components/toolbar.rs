@@ -62,6 +62,7 @@ pub fn Toolbar() -> impl IntoView {
             // this and `.secrets.large` only.
             <button
                 type="button"
+                id="refresh"
                 class=move || if scanning() { "refresh busy" } else { "refresh" }
                 on:click=move |_| dashboard.refresh()
             >
