@@ -69,7 +69,7 @@ impl Client {
                     .call_with_retry("DescribeSecret", &body, Operation::List)
                     .await
                     .and_then(|(status, text)| decode_answer(status, &text));
-                settle(lost, check)
+                settle(lost, check, arn, name)
             }
             other => other,
         }

@@ -136,10 +136,14 @@ impl ApiError {
 
     /// One or two sentences a person under pressure can act on.
     pub fn plain_words(&self, op: Operation<'_>) -> String {
-        let aws_said = if self.message.is_empty() {
-            String::new()
-        } else {
+        // What the server said: its code and message, or only the status ("HTTP 500") when it
+        // sent no words of its own.
+        let aws_said = if !self.message.is_empty() {
             format!(" ({}: {})", self.code, self.message)
+        } else if self.code.starts_with("HTTP ") {
+            format!(" ({})", self.code)
+        } else {
+            String::new()
         };
         let words = self.words(op, &aws_said);
         match op {
@@ -183,10 +187,9 @@ impl ApiError {
             (ErrorKind::UpstreamTimeout, _) => {
                 format!("AWS did not answer in time{aws_said}. Retry in a moment.")
             }
-            (ErrorKind::ServerError, _) => format!(
-                "The server failed to handle the request (HTTP {}){aws_said}. Retry in a moment.",
-                self.status.unwrap_or(500)
-            ),
+            (ErrorKind::ServerError, _) => {
+                format!("The server failed to handle the request{aws_said}. Retry in a moment.")
+            }
             (ErrorKind::Malformed, _) => {
                 // The detail ends its own sentence (it may ask a question).
                 format!("The answer could not be read: {}", self.message)
@@ -254,7 +257,8 @@ fn fallback_message(status: u16, body: &str) -> String {
             404 => "the proxy has no such endpoint".to_string(),
             502 => "bad gateway".to_string(),
             504 => "gateway timeout".to_string(),
-            _ => format!("HTTP status {status}"),
+            // The code ("HTTP 500") already says it.
+            _ => String::new(),
         }
     }
 }
@@ -383,7 +387,15 @@ mod tests {
         let e = ApiError::from_response(500, "<!doctype html><title>Internal Server Error</title>");
         assert_eq!(e.kind, ErrorKind::ServerError);
         assert_eq!(e.code, "HTTP 500");
-        assert_eq!(e.message, "HTTP status 500");
+        assert_eq!(e.message, "");
+        assert_eq!(
+            e.plain_words(Operation::List),
+            "The server failed to handle the request (HTTP 500). Retry in a moment."
+        );
+        assert_eq!(
+            ApiError::from_response(418, "<html>").plain_words(Operation::List),
+            "The request failed (HTTP 418)."
+        );
         assert!(e.is_transient(Operation::List));
         assert!(!e.is_transient(RESTORE));
 

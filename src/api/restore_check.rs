@@ -7,12 +7,21 @@
 use crate::api::error::{ApiError, ErrorKind};
 use crate::wire::{DescribeSecretResponse, RestoreSecretResponse};
 
-/// The restore's outcome, given the error that lost its answer and the DescribeSecret answer.
+/// The restore's outcome, given the error that lost its answer and the DescribeSecret answer
+/// for the secret `arn` (named `name`).
 pub fn settle(
     lost: ApiError,
     check: Result<DescribeSecretResponse, ApiError>,
+    arn: &str,
+    name: &str,
 ) -> Result<RestoreSecretResponse, ApiError> {
     match check {
+        // An answer that does not name this secret (`{}`, another one) proves nothing.
+        Ok(secret)
+            if secret.arn.as_deref() != Some(arn) && secret.name.as_deref() != Some(name) =>
+        {
+            Err(lost)
+        }
         // No longer scheduled for deletion: restored (by this request or someone else's).
         Ok(secret) if !secret.scheduled_for_deletion => Ok(RestoreSecretResponse {
             arn: secret.arn,
@@ -35,6 +44,8 @@ mod tests {
     use crate::api::error::Operation;
 
     const RESTORE: Operation<'static> = Operation::Restore { name: "prod/db" };
+    const ARN: &str = "arn:prod/db";
+    const NAME: &str = "prod/db";
 
     fn lost() -> ApiError {
         ApiError::from_response(504, "")
@@ -50,14 +61,14 @@ mod tests {
 
     #[test]
     fn a_secret_no_longer_scheduled_was_restored() {
-        let restored = settle(lost(), described(false)).unwrap();
+        let restored = settle(lost(), described(false), ARN, NAME).unwrap();
         assert_eq!(restored.arn.as_deref(), Some("arn:prod/db"));
         assert_eq!(restored.name.as_deref(), Some("prod/db"));
     }
 
     #[test]
     fn a_secret_still_scheduled_was_not_restored_and_the_words_say_retry() {
-        let e = settle(lost(), described(true)).unwrap_err();
+        let e = settle(lost(), described(true), ARN, NAME).unwrap_err();
         assert_eq!(e.kind, ErrorKind::NotRestored);
         assert_eq!(
             e.plain_words(RESTORE),
@@ -67,19 +78,44 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_about_no_secret_or_another_one_proves_nothing() {
+        let empty = Ok(DescribeSecretResponse::default());
+        assert_eq!(settle(lost(), empty, ARN, NAME), Err(lost()));
+        let other = Ok(DescribeSecretResponse {
+            arn: Some("arn:other".into()),
+            name: Some("other".into()),
+            scheduled_for_deletion: false,
+        });
+        assert_eq!(settle(lost(), other, ARN, NAME), Err(lost()));
+        // Either the ARN or the name is enough to know it is this secret.
+        let by_name = Ok(DescribeSecretResponse {
+            arn: None,
+            name: Some(NAME.into()),
+            scheduled_for_deletion: false,
+        });
+        assert!(settle(lost(), by_name, ARN, NAME).is_ok());
+    }
+
+    #[test]
     fn a_purged_secret_says_so() {
         let purged = ApiError::from_response(
             400,
             r#"{"__type":"ResourceNotFoundException","message":"not found"}"#,
         );
-        let e = settle(lost(), Err(purged)).unwrap_err();
+        let e = settle(lost(), Err(purged), ARN, NAME).unwrap_err();
         assert_eq!(e.kind, ErrorKind::NotFound);
         assert!(e.plain_words(RESTORE).contains("deleted for good"));
     }
 
     #[test]
     fn a_failed_check_leaves_the_outcome_unknown() {
-        let e = settle(lost(), Err(ApiError::network("TypeError: Failed to fetch"))).unwrap_err();
+        let e = settle(
+            lost(),
+            Err(ApiError::network("TypeError: Failed to fetch")),
+            ARN,
+            NAME,
+        )
+        .unwrap_err();
         assert_eq!(e, lost());
         assert!(
             e.plain_words(RESTORE)

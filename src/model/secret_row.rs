@@ -41,6 +41,8 @@ impl SecretRow {
             .tags
             .into_iter()
             .map(|t| (t.key.unwrap_or_default(), t.value.unwrap_or_default()))
+            // AWS requires a key; a tag without one has nothing to show.
+            .filter(|(k, _)| !k.is_empty())
             .collect();
         let mut rest = description.clone();
         // Each tag as the table shows it ("team: payments") and as `key=value`, so a search
@@ -169,6 +171,24 @@ mod tests {
         assert!(row.matches(&q("payments PROD")));
         assert!(!row.matches(&q("payments staging")));
         assert!(row.matches(&[]));
+    }
+
+    #[test]
+    fn tags_without_a_key_are_left_out() {
+        let mut e = entry("a", Some(WireDate::EpochMillis(1.0)));
+        e.tags = vec![
+            Tag::default(),
+            Tag {
+                key: None,
+                value: Some("orphan".into()),
+            },
+            Tag {
+                key: Some("team".into()),
+                value: None,
+            },
+        ];
+        let row = SecretRow::from_entry(e, 0.0).unwrap();
+        assert_eq!(row.tags, vec![("team".to_string(), String::new())]);
     }
 
     #[test]
