@@ -7,6 +7,7 @@ use crate::browser;
 use crate::components::row_list::RowList;
 use crate::components::shown;
 use crate::model::deadline::Deadline;
+use crate::model::format::reveal_invisible;
 use crate::model::secret_row::SecretRow;
 use crate::model::table_view::SortColumn;
 use crate::state::{Dashboard, ScanStatus};
@@ -154,6 +155,9 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
         <tr class=clock(|d, now| format!("secret {}", d.urgency(now).css()))>
             <th scope="row" class="name">
                 <span class="secret-name">{row.name.clone()}</span>
+                {reveal_invisible(&row.name).map(|shown| view! {
+                    <span class="managed">{format!("Hidden characters: {shown}")}</span>
+                })}
                 {row.owning_service.clone().map(|service| view! {
                     <span class="managed">{format!("Managed by {service}")}</span>
                 })}

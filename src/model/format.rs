@@ -70,6 +70,28 @@ pub fn find(haystack: &str, needle: &str) -> Option<usize> {
         .find(|&i| haystack[i] == first && haystack.get(i + 1..i + needle.len()) == Some(rest))
 }
 
+/// `text` with every character that shows as nothing, or that reorders the text around it,
+/// written out as `[U+200B]`; `None` when it has none. Two names that look the same in the table
+/// (`prod/db` and `prod/db` + a zero-width space, which moto accepts) can then be told apart.
+pub fn reveal_invisible(text: &str) -> Option<String> {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    text.chars().any(hidden).then(|| {
+        let mut out = String::new();
+        for c in text.chars() {
+            if hidden(c) {
+                out.push_str(&format!("[U+{:04X}]", c as u32));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    })
+}
+
 /// "1 secret" / "1,200 secrets".
 pub fn count_text(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
@@ -96,6 +118,21 @@ pub fn grouped(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_and_reordering_characters_are_written_out() {
+        assert_eq!(reveal_invisible("prod/db"), None);
+        assert_eq!(reveal_invisible("café/naïve"), None);
+        assert_eq!(
+            reveal_invisible("prod/db\u{200B}").as_deref(),
+            Some("prod/db[U+200B]")
+        );
+        assert_eq!(
+            reveal_invisible("\u{202E}gnp.exe").as_deref(),
+            Some("[U+202E]gnp.exe")
+        );
+        assert_eq!(reveal_invisible("a\tb").as_deref(), Some("a[U+0009]b"));
+    }
 
     #[test]
     fn durations() {
