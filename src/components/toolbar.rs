@@ -43,8 +43,10 @@ pub fn Toolbar() -> impl IntoView {
                             // as a restore's.
                             let said = dashboard.announcement.with_untracked(|a| a.text.clone());
                             browser::sleep_ms(SEARCH_ANNOUNCE_DELAY_MS).await;
+                            // `try_`: the toolbar may be gone by then (in tests it is).
                             if input.value() == value
-                                && dashboard.announcement.with_untracked(|a| a.text == said)
+                                && dashboard.announcement.try_with_untracked(|a| a.text == said)
+                                    == Some(true)
                             {
                                 let text = dashboard.showing_text();
                                 dashboard.announcement.set(Announcement::new(Tone::Info, text));
