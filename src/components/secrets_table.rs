@@ -145,6 +145,19 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
             </button>
         })
     };
+    // One optional line under the name, not one per note: every row pays for each optional
+    // node's placeholder, and a search re-lays out thousands of rows.
+    let mut note = row
+        .owning_service
+        .as_ref()
+        .map(|service| format!("Managed by {service}"));
+    if let Some(shown) = reveal_invisible(&row.name) {
+        let hidden = format!("Hidden characters: {shown}");
+        note = Some(match note {
+            Some(managed) => format!("{hidden}. {managed}"),
+            None => hidden,
+        });
+    }
     let (description, description_class) = if row.description.is_empty() {
         ("No description".to_string(), "muted")
     } else {
@@ -155,12 +168,7 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
         <tr class=clock(|d, now| format!("secret {}", d.urgency(now).css()))>
             <th scope="row" class="name">
                 <span class="secret-name">{row.name.clone()}</span>
-                {reveal_invisible(&row.name).map(|shown| view! {
-                    <span class="managed">{format!("Hidden characters: {shown}")}</span>
-                })}
-                {row.owning_service.clone().map(|service| view! {
-                    <span class="managed">{format!("Managed by {service}")}</span>
-                })}
+                {note.map(|note| view! { <span class="managed">{note}</span> })}
             </th>
             <td class="description">
                 <span class=description_class>{description}</span>
