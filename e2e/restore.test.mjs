@@ -191,7 +191,7 @@ describe('restore', () => {
       assert.match(words, /^The connection to the proxy failed \(.+\)\. Check that undelete-proxy is running/);
       assert.ok(words.endsWith(`It is not known whether ${name} was restored; retrying is safe.`), words);
     });
-    assert.equal(await page.getByRole('status').innerText(), `Restore of ${name} failed.`);
+    assert.equal(await page.getByRole('status').innerText(), `Restore of ${name}: the outcome is not known.`);
 
     // The check gets through this time: moto says the secret is still scheduled for deletion.
     dropCheck = false;
@@ -202,12 +202,35 @@ describe('restore', () => {
     assert.ok((await rowNames(page)).includes(name), 'the row stays');
     assert.notEqual((await env.stack.admin('describe', name)).deletedDate, null);
 
+    assert.equal(await page.getByRole('status').innerText(), `Restore of ${name} failed.`);
+
     // The network is back: Retry restores it.
     await page.unroute('**/api/secretsmanager');
     await confirm.click();
     await dialog.waitFor({ state: 'hidden' });
     await eventually(async () => assert.ok(!(await rowNames(page)).includes(name), 'the row left the table'));
     assert.equal((await env.stack.admin('describe', name)).deletedDate, null);
+    await context.close();
+  });
+
+  test('a 200 answer to RestoreSecret that does not name the secret proves nothing: DescribeSecret decides', async () => {
+    const { page, context } = await loaded();
+    const name = 'staging/api/stripe-key';
+    await page.route('**/api/secretsmanager', async (route) => {
+      if (route.request().headers()['x-amz-target'] === 'secretsmanager.RestoreSecret') {
+        // Never reaches moto; an empty success.
+        return route.fulfill({ status: 200, contentType: 'application/x-amz-json-1.1', body: '{}' });
+      }
+      return route.continue();
+    });
+    await cancelButton(page, name).click();
+    const dialog = dialogFor(page, name);
+    await dialog.getByRole('button', { name: 'Confirm restore', exact: true }).click();
+    await eventually(async () => assert.match(await dialog.getByRole('alert').innerText(),
+      new RegExp(`^${name} was not restored: .* and ${name} is still scheduled for deletion\\. Retry\\.$`)));
+    assert.ok((await rowNames(page)).includes(name), 'the row stays');
+    assert.notEqual((await env.stack.admin('describe', name)).deletedDate, null, 'moto: still scheduled');
+    await page.unroute('**/api/secretsmanager');
     await context.close();
   });
 

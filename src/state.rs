@@ -123,6 +123,7 @@ impl Dashboard {
         let dialog_for = RwSignal::new(None::<Arc<SecretRow>>);
         let dialog = NodeRef::<Dialog>::new();
         let restore_failure = RwSignal::new(None);
+        let config = RwSignal::new(None);
         let restore = Action::new_local(move |row: &Arc<SecretRow>| {
             let row = row.clone();
             async move {
@@ -169,11 +170,17 @@ impl Dashboard {
                     }
                     Err(error) => {
                         let words = error.plain_words(Operation::Restore { name: &name });
-                        announcement.set(Announcement::new(
-                            Tone::Failure,
-                            // The reason is in the dialog, which stays open until the answer is in.
-                            format!("Restore of {name} failed."),
-                        ));
+                        // The reason is in the dialog, which stays open until the answer is in.
+                        let said = if error.outcome_unknown() {
+                            format!("Restore of {name}: the outcome is not known.")
+                        } else {
+                            format!("Restore of {name} failed.")
+                        };
+                        announcement.set(Announcement::new(Tone::Failure, said));
+                        if error.kind == ErrorKind::ReadOnly {
+                            // The proxy was restarted read-only: the rows lose their buttons.
+                            load_config_into(config);
+                        }
                         restore_failure.set(Some(RestoreFailure { arn, words }));
                     }
                 }
@@ -190,7 +197,7 @@ impl Dashboard {
             terms,
             match_count,
             announcement,
-            config: RwSignal::new(None),
+            config,
             dialog_for,
             dialog,
             restore_failure,
@@ -200,11 +207,7 @@ impl Dashboard {
 
     /// Loads the proxy's settings for the header; the list does not wait for it.
     pub fn load_config(self) {
-        spawn_local(async move {
-            if let Ok(config) = Client::from_page().config().await {
-                self.config.set(Some(config));
-            }
-        });
+        load_config_into(self.config);
     }
 
     /// Walks every ListSecrets page, showing rows as pages arrive. Rows already shown stay
@@ -409,6 +412,15 @@ impl Batch {
 async fn mark_once_rendered(name: &'static str) {
     browser::after_next_paint().await;
     browser::mark(name);
+}
+
+/// Loads the proxy's settings (`GET /api/config`) into `config`, in the background.
+fn load_config_into(config: RwSignal<Option<ProxyConfig>>) {
+    spawn_local(async move {
+        if let Ok(answer) = Client::from_page().config().await {
+            config.set(Some(answer));
+        }
+    });
 }
 
 /// One ListSecrets page of a scan; the first page's request must match the one `index.html`

@@ -1,7 +1,7 @@
 //! The one place the UI talks HTTP: AWS JSON 1.1 calls through the signing proxy.
 
 use crate::api::error::{ApiError, Operation};
-use crate::api::restore_check::settle;
+use crate::api::restore_check::{check_answer, settle};
 use crate::api::retry::Backoff;
 use crate::browser;
 use crate::wire::{
@@ -61,7 +61,8 @@ impl Client {
         let restored = self
             .call_with_retry("RestoreSecret", &body, Operation::Restore { name })
             .await
-            .and_then(|(status, text)| decode_answer(status, &text));
+            .and_then(|(status, text)| decode_answer(status, &text))
+            .and_then(|answer| check_answer(answer, arn, name));
         match restored {
             Err(lost) if lost.outcome_unknown() => {
                 // A read: retried like a list page.

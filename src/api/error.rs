@@ -23,6 +23,8 @@ pub enum ErrorKind {
     InvalidRequest,
     /// A success status with a body we cannot read.
     Malformed,
+    /// The proxy runs with `--read-only` and refuses restores.
+    ReadOnly,
     /// A restore whose answer was lost, after which DescribeSecret showed the secret still
     /// scheduled for deletion: it was not restored.
     NotRestored,
@@ -190,6 +192,7 @@ impl ApiError {
             (ErrorKind::ServerError, _) => {
                 format!("The server failed to handle the request{aws_said}. Retry in a moment.")
             }
+            (ErrorKind::ReadOnly, _) => "The proxy runs in read-only mode and refuses every restore. Restart it without --read-only to restore secrets.".to_string(),
             (ErrorKind::Malformed, _) => {
                 // The detail ends its own sentence (it may ask a question).
                 format!("The answer could not be read: {}", self.message)
@@ -275,6 +278,9 @@ fn classify(status: u16, code: &str) -> ErrorKind {
             ErrorKind::AccessDenied
         }
         "ResourceNotFoundException" => ErrorKind::NotFound,
+        "ReadOnlyMode" => ErrorKind::ReadOnly,
+        // Something between the browser and AWS gave up waiting: the request may have run.
+        "RequestTimeout" | "RequestTimeoutException" => ErrorKind::UpstreamTimeout,
         "SignatureDoesNotMatch"
         | "InvalidClientTokenId"
         | "UnrecognizedClientException"
@@ -289,7 +295,7 @@ fn classify(status: u16, code: &str) -> ErrorKind {
         _ => match status {
             429 => ErrorKind::Throttled,
             502 => ErrorKind::UpstreamUnreachable,
-            504 => ErrorKind::UpstreamTimeout,
+            408 | 504 => ErrorKind::UpstreamTimeout,
             500..=599 => ErrorKind::ServerError,
             _ => ErrorKind::Other,
         },
@@ -417,6 +423,26 @@ mod tests {
         );
         assert_eq!(ApiError::from_response(429, "").kind, ErrorKind::Throttled);
         assert_eq!(ApiError::from_response(503, "busy").message, "busy");
+    }
+
+    #[test]
+    fn timeouts_between_leave_a_restore_unknown_and_read_only_says_so() {
+        for e in [
+            ApiError::from_response(408, "<html>"),
+            ApiError::from_response(400, r#"{"__type":"RequestTimeout","message":"idle"}"#),
+        ] {
+            assert_eq!(e.kind, ErrorKind::UpstreamTimeout);
+            assert!(e.outcome_unknown());
+        }
+        let e = ApiError::from_response(
+            403,
+            r#"{"__type":"ReadOnlyMode","message":"RestoreSecret is refused"}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::ReadOnly);
+        assert!(
+            e.plain_words(RESTORE)
+                .starts_with("The proxy runs in read-only mode")
+        );
     }
 
     #[test]

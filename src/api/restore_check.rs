@@ -7,6 +7,34 @@
 use crate::api::error::{ApiError, ErrorKind};
 use crate::wire::{DescribeSecretResponse, RestoreSecretResponse};
 
+/// Whether an answer's `ARN` or `Name` is this secret's. An answer that names no secret, or
+/// another one, proves nothing about this one.
+pub fn names_secret(
+    answer_arn: Option<&str>,
+    answer_name: Option<&str>,
+    arn: &str,
+    name: &str,
+) -> bool {
+    answer_arn == Some(arn) || answer_name == Some(name)
+}
+
+/// A 2xx RestoreSecret answer is the restore's success only if it names the secret (AWS's
+/// always does); any other is read as an unreadable answer, whose outcome DescribeSecret settles.
+pub fn check_answer(
+    answer: RestoreSecretResponse,
+    arn: &str,
+    name: &str,
+) -> Result<RestoreSecretResponse, ApiError> {
+    if names_secret(answer.arn.as_deref(), answer.name.as_deref(), arn, name) {
+        Ok(answer)
+    } else {
+        Err(ApiError::malformed(
+            200,
+            format!("the answer to the restore does not name {name}."),
+        ))
+    }
+}
+
 /// The restore's outcome, given the error that lost its answer and the DescribeSecret answer
 /// for the secret `arn` (named `name`).
 pub fn settle(
@@ -17,9 +45,7 @@ pub fn settle(
 ) -> Result<RestoreSecretResponse, ApiError> {
     match check {
         // An answer that does not name this secret (`{}`, another one) proves nothing.
-        Ok(secret)
-            if secret.arn.as_deref() != Some(arn) && secret.name.as_deref() != Some(name) =>
-        {
+        Ok(secret) if !names_secret(secret.arn.as_deref(), secret.name.as_deref(), arn, name) => {
             Err(lost)
         }
         // No longer scheduled for deletion: restored (by this request or someone else's).
@@ -94,6 +120,21 @@ mod tests {
             scheduled_for_deletion: false,
         });
         assert!(settle(lost(), by_name, ARN, NAME).is_ok());
+    }
+
+    #[test]
+    fn a_restore_answer_must_name_the_secret() {
+        let answer = |arn: Option<&str>, name: Option<&str>| RestoreSecretResponse {
+            arn: arn.map(str::to_string),
+            name: name.map(str::to_string),
+        };
+        assert!(check_answer(answer(Some(ARN), Some(NAME)), ARN, NAME).is_ok());
+        assert!(check_answer(answer(Some(ARN), None), ARN, NAME).is_ok());
+        for wrong in [answer(None, None), answer(Some("arn:other"), Some("other"))] {
+            let e = check_answer(wrong, ARN, NAME).unwrap_err();
+            // Read as a lost answer: DescribeSecret decides.
+            assert!(e.outcome_unknown());
+        }
     }
 
     #[test]

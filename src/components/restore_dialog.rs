@@ -2,7 +2,13 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::model::deadline::Deadline;
+use crate::model::format::reveal_invisible;
 use crate::state::Dashboard;
+
+/// `text` with its invisible and reordering characters written out.
+fn revealed(text: String) -> String {
+    reveal_invisible(&text).unwrap_or(text)
+}
 
 /// The confirmation before RestoreSecret: a native modal `<dialog>` (focus trapped, Escape
 /// closes), labelled as an alert dialog, with the safe choice focused first.
@@ -106,14 +112,17 @@ pub fn RestoreDialog() -> impl IntoView {
             on:click=on_backdrop_click
         >
             <div class="dialog-body">
-                <h2 id="restore-title">{move || format!("Cancel deletion of {}?", name())}</h2>
+                // The name isolated, so that characters in it that reorder text cannot move the
+                // words around it; in the sentence and the ARN below, such characters and
+                // invisible ones are written out ("prod/db[U+200B]").
+                <h2 id="restore-title">"Cancel deletion of " <bdi>{name}</bdi> "?"</h2>
                 <div id="restore-description">
                     <p>
-                        "This restores " <strong>{name}</strong>
+                        "This restores " <strong>{move || revealed(name())}</strong>
                         ": the scheduled deletion is cancelled, the secret becomes usable again and keeps its value, versions and tags."
                     </p>
                     <p class="dialog-deadline">{deadline_text}</p>
-                    <p class="arn">"ARN: " <code>{arn}</code></p>
+                    <p class="arn">"ARN: " <code>{move || revealed(arn())}</code></p>
                 </div>
                 {move || failure().map(|words| view! {
                     <p class="banner error" role="alert">{words}</p>

@@ -11,7 +11,14 @@ use crate::state::{Dashboard, ScanStatus};
 #[component]
 pub fn ScanStatusBar() -> impl IntoView {
     let dashboard = Dashboard::from_context();
-    move || match dashboard.scan.get() {
+    // Whatever the scan's state: the rows shown are counted with the proxy's clock meanwhile.
+    // (`now` is set when the offset is first found, so this is redrawn then.)
+    let skew = move || {
+        dashboard.now.track();
+        skew_note(browser::clock_offset())
+            .map(|note| view! { <p class="muted clock-note">{note}</p> })
+    };
+    let status = move || match dashboard.scan.get() {
         ScanStatus::Running => EitherOf3::A(view! {
             <div class="scan-status">
                 <progress aria-label="Loading secrets"></progress>
@@ -21,13 +28,10 @@ pub fn ScanStatusBar() -> impl IntoView {
         ScanStatus::Done => {
             let scanned = dashboard.listing.with(|l| l.scanned());
             let at = browser::format_time(browser::server_now_ms());
-            let skew = skew_note(browser::clock_offset())
-                .map(|note| format!(" {note}"))
-                .unwrap_or_default();
             EitherOf3::B(view! {
                 <div class="scan-status done muted">
                     {format!(
-                        "Complete: scanned {} in this region, last refreshed at {at}.{skew}",
+                        "Complete: scanned {} in this region, last refreshed at {at}.",
                         count_text(scanned, "secret", "secrets"),
                     )}
                 </div>
@@ -62,5 +66,6 @@ pub fn ScanStatusBar() -> impl IntoView {
                 </button>
             </div>
         }),
-    }
+    };
+    (skew, status)
 }

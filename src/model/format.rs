@@ -74,22 +74,38 @@ pub fn find(haystack: &str, needle: &str) -> Option<usize> {
 /// written out as `[U+200B]`; `None` when it has none. Two names that look the same in the table
 /// (`prod/db` and `prod/db` + a zero-width space, which moto accepts) can then be told apart.
 pub fn reveal_invisible(text: &str) -> Option<String> {
-    let hidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-    };
-    text.chars().any(hidden).then(|| {
-        let mut out = String::new();
-        for c in text.chars() {
-            if hidden(c) {
-                out.push_str(&format!("[U+{:04X}]", c as u32));
-            } else {
-                out.push(c);
+    // A space at either end is invisible too.
+    let last = text.chars().count().saturating_sub(1);
+    let hidden = |i: usize, c: char| is_invisible(c) || (c == ' ' && (i == 0 || i == last));
+    text.chars()
+        .enumerate()
+        .any(|(i, c)| hidden(i, c))
+        .then(|| {
+            let mut out = String::new();
+            for (i, c) in text.chars().enumerate() {
+                if hidden(i, c) {
+                    out.push_str(&format!("[U+{:04X}]", c as u32));
+                } else {
+                    out.push(c);
+                }
             }
-        }
-        out
-    })
+            out
+        })
+}
+
+/// Characters that show as nothing, as a blank other than a plain space, or that reorder the text
+/// around them: controls, Unicode's default-ignorable code points (zero-width characters, bidi
+/// controls, variation selectors, fillers, tag characters), line and paragraph separators, and
+/// the other spaces.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{A0}' | '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}'..='\u{1160}' | '\u{1680}'
+            | '\u{17B4}'..='\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{2000}'..='\u{200F}'
+            | '\u{2028}'..='\u{202F}' | '\u{205F}'..='\u{206F}' | '\u{2800}' | '\u{3000}'
+            | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// "1 secret" / "1,200 secrets".
@@ -132,6 +148,33 @@ mod tests {
             Some("[U+202E]gnp.exe")
         );
         assert_eq!(reveal_invisible("a\tb").as_deref(), Some("a[U+0009]b"));
+        // What a second QA pass found missing.
+        for (c, shown) in [
+            ('\u{61C}', "[U+061C]"),
+            ('\u{2028}', "[U+2028]"),
+            ('\u{E0041}', "[U+E0041]"),
+            ('\u{3164}', "[U+3164]"),
+            ('\u{FE0F}', "[U+FE0F]"),
+            ('\u{34F}', "[U+034F]"),
+            ('\u{17B4}', "[U+17B4]"),
+            ('\u{2800}', "[U+2800]"),
+            ('\u{FFF9}', "[U+FFF9]"),
+            ('\u{A0}', "[U+00A0]"),
+        ] {
+            assert_eq!(
+                reveal_invisible(&format!("prod/db{c}")),
+                Some(format!("prod/db{shown}"))
+            );
+        }
+        assert_eq!(
+            reveal_invisible("prod/db ").as_deref(),
+            Some("prod/db[U+0020]")
+        );
+        assert_eq!(
+            reveal_invisible(" prod/db").as_deref(),
+            Some("[U+0020]prod/db")
+        );
+        assert_eq!(reveal_invisible("a b"), None);
     }
 
     #[test]
