@@ -189,6 +189,13 @@ describe('listing', () => {
     assert.equal(lookAlikes.length, 2);
     assert.ok(lookAlikes.every((text) => /2 days 23 hours left/.test(text)), lookAlikes.join(' | '));
     assert.deepEqual(lookAlikes.map((text) => text.includes('Hidden characters: normal[U+200B]')).sort(), [false, true]);
+    // The confirmation writes it out too, so the person confirming sees which one it is.
+    await table(page).getByRole('row').filter({ hasText: 'Hidden characters: normal[U+200B]' }).getByRole('button').click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /This restores normal\[U\+200B\]:/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
     // Nothing broke: Refresh lists the real account.
     synthetic = false;
     await page.getByRole('button', { name: 'Refresh', exact: true }).click();
