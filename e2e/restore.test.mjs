@@ -264,6 +264,14 @@ describe('restore', () => {
     await alert.waitFor();
     assert.match(await alert.innerText(), /it no longer exists, so it has already been deleted for good/i);
     assert.ok(await dialog.isVisible(), 'the dialog stays open');
+    // Nothing is left to restore: Confirm is disabled, and pressing it sends nothing.
+    const confirm = dialog.getByRole('button', { name: 'Confirm restore', exact: true });
+    assert.equal(await confirm.getAttribute('aria-disabled'), 'true');
+    let sent = 0;
+    page.on('request', (r) => { if (r.headers()['x-amz-target'] === 'secretsmanager.RestoreSecret') sent += 1; });
+    await confirm.click({ force: true }); // Playwright itself will not click a disabled button
+    await page.waitForTimeout(300);
+    assert.equal(sent, 0, 'no second RestoreSecret');
     // Gone for good: it leaves the list; the status region says the restore failed (the alert
     // in the dialog says why).
     await eventually(async () => assert.ok(!(await rowNames(page)).includes(name), 'the purged row left the table'));

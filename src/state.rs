@@ -60,6 +60,8 @@ impl Announcement {
 pub struct RestoreFailure {
     pub arn: String,
     pub words: String,
+    /// The secret no longer exists (purged): there is nothing left to retry.
+    pub gone: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -181,7 +183,7 @@ impl Dashboard {
                             // The proxy was restarted read-only: the rows lose their buttons.
                             load_config_into(config);
                         }
-                        restore_failure.set(Some(RestoreFailure { arn, words }));
+                        restore_failure.set(Some(RestoreFailure { arn, words, gone }));
                     }
                 }
             }

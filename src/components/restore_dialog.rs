@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::browser;
 use crate::model::deadline::Deadline;
 use crate::model::format::reveal_invisible;
-use crate::state::Dashboard;
+use crate::state::{Dashboard, RestoreFailure};
 
 /// `text` with its invisible and reordering characters written out.
 fn revealed(text: String) -> String {
@@ -58,9 +58,12 @@ pub fn RestoreDialog() -> impl IntoView {
             close();
         }
     };
+    // Purged: the dialog says so, and Confirm has nothing left to do.
+    let is_gone = |f: &Option<RestoreFailure>| f.as_ref().is_some_and(|f| f.gone);
+    let gone = move || dashboard.restore_failure.with(is_gone);
     let confirm = move |_| {
         // `pending` flips at dispatch, so a double click cannot send a second request.
-        if pending.get_untracked() {
+        if pending.get_untracked() || dashboard.restore_failure.with_untracked(is_gone) {
             return;
         }
         if let Some(row) = dashboard.dialog_for.get_untracked() {
@@ -144,7 +147,7 @@ pub fn RestoreDialog() -> impl IntoView {
                         type="button"
                         class="primary"
                         on:click=confirm
-                        aria-disabled=busy
+                        aria-disabled=move || if pending.get() || gone() { "true" } else { "false" }
                     >
                         {move || if pending.get() { "Restoring…" } else { "Confirm restore" }}
                     </button>
