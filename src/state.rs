@@ -50,7 +50,7 @@ pub enum Tone {
 }
 
 impl Announcement {
-    pub fn new(tone: Tone, text: String) -> Self {
+    fn new(tone: Tone, text: String) -> Self {
         Announcement { text, tone }
     }
 }
@@ -291,6 +291,12 @@ impl Dashboard {
             grouped(self.match_count.get()),
             grouped(total)
         )
+    }
+
+    /// Says in the live region how many rows the search shows now.
+    pub fn announce_showing(self) {
+        let text = self.showing_text();
+        self.announcement.set(Announcement::new(Tone::Info, text));
     }
 
     /// "Scanned 1,200 secrets, 37 scheduled for deletion…" while scanning.

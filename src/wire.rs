@@ -235,30 +235,15 @@ pub(crate) fn string<V: JsonValue>(object: &V, key: &str) -> Result<Option<Strin
     optional(object, key, V::as_string)
 }
 
-/// An array member: absent and `null` both read as empty.
+/// An array member read item by item; `None` when absent or `null`.
 fn list<V: JsonValue, T>(
     object: &V,
     key: &str,
     item: impl Fn(&V) -> Result<T, ShapeError>,
-) -> Result<Vec<T>, ShapeError> {
+) -> Result<Option<Vec<T>>, ShapeError> {
     optional(object, key, V::elements)?
-        .unwrap_or_default()
-        .iter()
-        .map(item)
-        .collect()
-}
-
-/// An array member that must be there (not absent, not `null`).
-fn required_list<V: JsonValue, T>(
-    object: &V,
-    key: &str,
-    item: impl Fn(&V) -> Result<T, ShapeError>,
-) -> Result<Vec<T>, ShapeError> {
-    optional(object, key, V::elements)?
-        .ok_or_else(|| format!("{key} is missing"))?
-        .iter()
-        .map(item)
-        .collect()
+        .map(|values| values.iter().map(item).collect())
+        .transpose()
 }
 
 fn date<V: JsonValue>(object: &V, key: &str) -> Option<WireDate> {
@@ -280,7 +265,10 @@ impl FromJson for ListSecretsResponse {
     fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
         expect_object(value)?;
         Ok(ListSecretsResponse {
-            secret_list: required_list(value, "SecretList", SecretListEntry::from_json)?,
+            // Required: AWS and moto always send it, and "nothing is scheduled for deletion" from
+            // some other JSON endpoint would be a false all-clear.
+            secret_list: list(value, "SecretList", SecretListEntry::from_json)?
+                .ok_or("SecretList is missing")?,
             next_token: string(value, "NextToken")?,
         })
     }
@@ -297,7 +285,7 @@ impl FromJson for SecretListEntry {
             arn: string(value, "ARN")?,
             name: string(value, "Name")?,
             description: string(value, "Description")?,
-            tags: list(value, "Tags", Tag::from_json)?,
+            tags: list(value, "Tags", Tag::from_json)?.unwrap_or_default(),
             last_changed_date: date(value, "LastChangedDate"),
             deleted_date,
             owning_service: string(value, "OwningService")?,

@@ -10,7 +10,7 @@ use crate::model::deadline::Deadline;
 use crate::model::format::reveal_invisible;
 use crate::model::secret_row::SecretRow;
 use crate::model::table_view::SortColumn;
-use crate::state::{Announcement, Dashboard, ScanStatus, Tone};
+use crate::state::{Dashboard, ScanStatus};
 
 /// From this many rows on, rows off screen skip rendering (`content-visibility: auto` in
 /// main.css). Below it every row stays rendered, because Chromium leaves skipped rows' content
@@ -76,8 +76,7 @@ pub fn SecretsTable() -> impl IntoView {
                         browser::clear_input("search");
                         browser::focus_by_id("search");
                         // The live region still says "Showing 0 of N" from the search.
-                        let text = dashboard.showing_text();
-                        dashboard.announcement.set(Announcement::new(Tone::Info, text));
+                        dashboard.announce_showing();
                     }>"Clear search"</button>
                 </p>
             })}

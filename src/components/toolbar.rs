@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser;
-use crate::state::{Announcement, Dashboard, ScanStatus, Tone};
+use crate::state::{Dashboard, ScanStatus};
 
 /// How long typing in the search box must pause before the result is announced.
 const SEARCH_ANNOUNCE_DELAY_MS: f64 = 700.0;
@@ -48,8 +48,7 @@ pub fn Toolbar() -> impl IntoView {
                                 && dashboard.announcement.try_with_untracked(|a| a.text == said)
                                     == Some(true)
                             {
-                                let text = dashboard.showing_text();
-                                dashboard.announcement.set(Announcement::new(Tone::Info, text));
+                                dashboard.announce_showing();
                             }
                         }
                     });
