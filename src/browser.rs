@@ -12,10 +12,6 @@ use crate::model::clock;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The global `fetch(url, init)`.
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn fetch_with_init(url: &str, init: &Object) -> Result<js_sys::Promise, JsValue>;
-
     /// `scheduler.postTask(callback, options)`; throws where there is no `scheduler`.
     #[wasm_bindgen(catch, js_namespace = scheduler, js_name = postTask)]
     fn post_task(callback: &Function, options: &Object) -> Result<js_sys::Promise, JsValue>;
@@ -43,16 +39,9 @@ pub fn clock_offset() -> f64 {
     CLOCK_OFFSET.get()
 }
 
-/// Reads the `Date` header of an answer from the proxy, just received.
-pub fn note_server_date(response: &web_sys::Response) {
-    if let Ok(Some(date)) = response.headers().get("date") {
-        note_server_date_at(&date, Date::now());
-    }
-}
-
-/// Takes the proxy's clock from a `Date` header received at browser time `received_ms`.
-pub fn note_server_date_at(date: &str, received_ms: f64) {
-    CLOCK_OFFSET.set(clock::clock_offset(Date::parse(date), received_ms));
+/// Takes the proxy's clock from the `Date` header of an answer just received.
+pub fn note_server_date(date: &str) {
+    CLOCK_OFFSET.set(clock::clock_offset(Date::parse(date), Date::now()));
 }
 
 thread_local! {
@@ -179,17 +168,6 @@ pub fn focus_by_id(id: &str) -> bool {
         .is_some_and(|active| active == *element)
 }
 
-/// Empties the text field with `id` (the search box, which is not bound to the query signal).
-pub fn clear_input(id: &str) {
-    if let Some(input) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-    {
-        input.set_value("");
-    }
-}
-
 /// `content` of `<meta name="...">` in the page, if present.
 pub fn meta_content(name: &str) -> Option<String> {
     let document = web_sys::window()?.document()?;
@@ -199,38 +177,4 @@ pub fn meta_content(name: &str) -> Option<String> {
         .dyn_into::<web_sys::HtmlMetaElement>()
         .ok()?;
     Some(meta.content())
-}
-
-/// `fetch()`: a GET of `url`, or a POST of `body` when there is one, with `headers`. Fails with
-/// the browser's words when no answer came (`TypeError: Failed to fetch`).
-pub async fn fetch(
-    url: &str,
-    headers: &[(&str, &str)],
-    body: Option<&str>,
-) -> Result<web_sys::Response, String> {
-    let init = Object::new();
-    let header_object = Object::new();
-    for (name, value) in headers {
-        let _ = Reflect::set(&header_object, &(*name).into(), &(*value).into());
-    }
-    let _ = Reflect::set(&init, &"headers".into(), &header_object);
-    if let Some(body) = body {
-        let _ = Reflect::set(&init, &"method".into(), &"POST".into());
-        let _ = Reflect::set(&init, &"body".into(), &body.into());
-    }
-    let promise = fetch_with_init(url, &init).map_err(error_text)?;
-    let response = JsFuture::from(promise).await.map_err(error_text)?;
-    Ok(response.unchecked_into())
-}
-
-/// The whole body of `response` as text.
-pub async fn response_text(response: &web_sys::Response) -> Result<String, String> {
-    let promise = response.text().map_err(error_text)?;
-    let text = JsFuture::from(promise).await.map_err(error_text)?;
-    Ok(text.as_string().unwrap_or_default())
-}
-
-/// What a JS exception says about itself (`String(e)`: "TypeError: Failed to fetch").
-fn error_text(error: JsValue) -> String {
-    String::from(error.unchecked_into::<js_sys::Error>().to_string())
 }

@@ -5,26 +5,27 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use futures_channel::oneshot;
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use web_sys::AbortController;
 
 use crate::api::client::Client;
 use crate::api::error::{ApiError, ErrorKind, Operation};
-use crate::api::list_feed::ListFeed;
 use crate::browser;
 use crate::model::clock::IGNORED_SKEW_MS;
 use crate::model::format::{count_text, grouped};
 use crate::model::listing::{Listing, Pager};
 use crate::model::secret_row::SecretRow;
 use crate::model::table_view::{Sort, matching, query_terms, sorted_rows};
-use crate::wire::{ListSecretsRequest, ProxyConfig, SecretListEntry};
+use crate::wire::{ListSecretsRequest, ListSecretsResponse, ProxyConfig, SecretListEntry};
 
 /// ListSecrets' largest page.
 const PAGE_SIZE: u32 = 100;
 /// How often, at most, newly listed pages are added to the table while a scan runs. Each
-/// hand-over re-sorts the rows and makes the browser lay out the table again; the list worker
-/// keeps requesting pages meanwhile, so waiting costs nothing but this delay.
+/// hand-over re-sorts the rows and makes the browser lay out the table again; the next page's
+/// request is already out meanwhile, so waiting costs nothing but this delay.
 const BATCH_INTERVAL_MS: f64 = 120.0;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +72,8 @@ pub struct Dashboard {
     /// Bumped by every scan, so a superseded scan stops writing. Read, never watched: a stored
     /// value, not a signal.
     generation: StoredValue<u64>,
+    /// Aborts the running scan's request when a newer scan starts.
+    scan_abort: StoredValue<Option<AbortController>, LocalStorage>,
     /// The clock the "time left" column reads; ticks every 30 s.
     pub now: RwSignal<f64>,
     pub query: RwSignal<String>,
@@ -84,7 +87,9 @@ pub struct Dashboard {
     pub match_count: Memo<usize>,
     /// What the polite live region says.
     pub announcement: RwSignal<Announcement>,
-    pub config: RwSignal<Option<ProxyConfig>>,
+    /// The proxy's settings (`GET /api/config`), read again by every Refresh: it may have been
+    /// restarted with others (`--read-only`) since the page was opened.
+    pub config: LocalResource<Result<ProxyConfig, ApiError>>,
     /// The secret whose dialog is open.
     pub dialog_for: RwSignal<Option<Arc<SecretRow>>>,
     /// The confirmation `<dialog>`. Opened and closed right here, not from an effect: while a
@@ -101,13 +106,6 @@ impl Default for Dashboard {
 }
 
 impl Dashboard {
-    /// The dashboard `App` provides to every component. Not `expect_context`: its panic
-    /// message formats the caller and the type name with `Debug`, which alone brought 4.8 KB
-    /// (gzip) of formatting and string-escaping code into the wasm.
-    pub fn from_context() -> Self {
-        use_context().expect("App provides the Dashboard")
-    }
-
     /// Creates the state in the current reactive owner.
     pub fn new() -> Self {
         let listing = RwSignal::new(Listing::default());
@@ -125,7 +123,7 @@ impl Dashboard {
         let dialog_for = RwSignal::new(None::<Arc<SecretRow>>);
         let dialog = NodeRef::<Dialog>::new();
         let restore_failure = RwSignal::new(None);
-        let config = RwSignal::new(None);
+        let config = LocalResource::new(|| async { Client::from_page().config().await });
         let restore = Action::new_local(move |row: &Arc<SecretRow>| {
             let row = row.clone();
             async move {
@@ -181,7 +179,7 @@ impl Dashboard {
                         announcement.set(Announcement::new(Tone::Failure, said));
                         if error.kind == ErrorKind::ReadOnly {
                             // The proxy was restarted read-only: the rows lose their buttons.
-                            load_config_into(config);
+                            config.refetch();
                         }
                         restore_failure.set(Some(RestoreFailure { arn, words, gone }));
                     }
@@ -192,6 +190,7 @@ impl Dashboard {
             listing,
             scan,
             generation: StoredValue::new(0),
+            scan_abort: StoredValue::new_local(None),
             now,
             query,
             sort,
@@ -207,43 +206,38 @@ impl Dashboard {
         }
     }
 
-    /// Loads the proxy's settings for the header; the list does not wait for it.
-    pub fn load_config(self) {
-        load_config_into(self.config);
-    }
-
     /// Walks every ListSecrets page, showing rows as pages arrive. Rows already shown stay
     /// visible while it runs and if it fails. The proxy's settings are read again too: it may
     /// have been restarted with others (`--read-only`) since the page was opened.
     pub fn refresh(self) {
-        self.load_config();
         let generation = self.generation.get_value() + 1;
+        // The first scan's settings are already on their way (`Dashboard::new`).
+        if generation > 1 {
+            self.config.refetch();
+        }
         self.generation.set_value(generation);
         self.listing.update(Listing::begin_scan);
         self.scan.set(ScanStatus::Running);
         let current = move || self.generation.get_value() == generation;
+        // Quick Refresh clicks leave one scan's request in flight, not one per click.
+        let abort = AbortController::new().ok();
+        if let Some(previous) = self.scan_abort.get_value() {
+            previous.abort();
+        }
+        self.scan_abort.set_value(abort.clone());
         spawn_local(async move {
-            let client = Client::from_page();
-            // Pages come from the list worker while it has them; the rest by ourselves.
-            let mut feed = ListFeed::start();
+            let client = match abort {
+                Some(abort) => Client::from_page().abortable(abort.signal()),
+                None => Client::from_page(),
+            };
             let mut pager = Pager::default();
             let batch = Batch::new(self.listing, self.now, current);
+            let mut next_page = start_page(&client, None);
             loop {
-                let fed = match &feed {
-                    Some(feed) => feed.page(pager.token()).await,
-                    None => None,
-                };
-                // A newer scan stops this one's feed: end here rather than page on by ourselves.
-                if !current() {
-                    return;
-                }
-                let page = match fed {
-                    Some(page) => page,
-                    None => {
-                        feed = None;
-                        client.list_secrets(&list_request(pager.token())).await
-                    }
-                };
+                // The sender is dropped only if its task died: read that as a lost answer.
+                let page = next_page
+                    .await
+                    .unwrap_or_else(|_| Err(ApiError::network("the request was abandoned")));
                 if !current() {
                     return;
                 }
@@ -254,8 +248,8 @@ impl Dashboard {
                         return self.scan.set(ScanStatus::Failed(error));
                     }
                 };
-                batch.add(page.secret_list);
                 if pager.advance(page.next_token).is_err() {
+                    batch.add(page.secret_list);
                     batch.flush();
                     let error = ApiError::malformed(
                         200,
@@ -264,6 +258,7 @@ impl Dashboard {
                     return self.scan.set(ScanStatus::Failed(error));
                 }
                 if pager.finished() {
+                    batch.add(page.secret_list);
                     batch.flush();
                     self.listing.update(Listing::finish_scan);
                     self.scan.set(ScanStatus::Done);
@@ -279,6 +274,9 @@ impl Dashboard {
                     ));
                     return;
                 }
+                // The next page is on its way before this one's rows are drawn.
+                next_page = start_page(&client, pager.token());
+                batch.add(page.secret_list);
             }
         });
     }
@@ -310,9 +308,10 @@ impl Dashboard {
         })
     }
 
+    /// Whether the proxy says it refuses restores (not known yet, or unreadable: no).
     pub fn read_only(self) -> bool {
         self.config
-            .with(|c| c.as_ref().is_some_and(|c| c.read_only))
+            .with(|c| matches!(c, Some(Ok(config)) if config.read_only))
     }
 
     pub fn open_dialog(self, row: Arc<SecretRow>) {
@@ -422,24 +421,24 @@ async fn mark_once_rendered(name: &'static str) {
     browser::mark(name);
 }
 
-/// Loads the proxy's settings (`GET /api/config`) into `config`, in the background.
-fn load_config_into(config: RwSignal<Option<ProxyConfig>>) {
-    spawn_local(async move {
-        if let Ok(answer) = Client::from_page().config().await {
-            config.set(Some(answer));
-        }
-    });
-}
-
-/// One ListSecrets page of a scan; the first page's request must match the one `index.html`
-/// sends before the app loads (a test checks it).
-fn list_request(next_token: Option<&str>) -> ListSecretsRequest {
-    ListSecretsRequest {
+/// Sends the ListSecrets request for the page after `next_token` (the first page: `None`) at
+/// once, in a task of its own; its answer arrives on the returned channel.
+fn start_page(
+    client: &Client,
+    next_token: Option<&str>,
+) -> oneshot::Receiver<Result<ListSecretsResponse, ApiError>> {
+    let (answer, receiver) = oneshot::channel();
+    let client = client.clone();
+    let request = ListSecretsRequest {
         include_planned_deletion: true,
         max_results: PAGE_SIZE,
         next_token: next_token.map(str::to_string),
-        filters: Vec::new(),
-    }
+    };
+    spawn_local(async move {
+        // Nobody waits for it any more if a newer scan began meanwhile.
+        let _ = answer.send(client.list_secrets(&request).await);
+    });
+    receiver
 }
 
 /// After `arn` leaves the table, focus goes to the row that takes its place, or the one above.
@@ -469,33 +468,6 @@ mod tests {
             )
             .unwrap(),
         )
-    }
-
-    #[test]
-    fn the_list_feed_sends_exactly_the_apps_requests() {
-        let html = include_str!("../index.html");
-        let first = list_request(None).to_json();
-        assert!(
-            html.contains(&format!("const FIRST_PAGE = '{first}';")),
-            "index.html must send {first} first"
-        );
-        assert!(html.contains("'X-Amz-Target': 'secretsmanager.ListSecrets'"));
-        assert!(
-            html.contains(r#"<link data-trunk rel="copy-file" href="worker/list-pages.js" />"#)
-        );
-        assert!(html.contains("new Worker('list-pages.js')"));
-        // The worker sends the first page's request plus the token, JSON-escaped.
-        let worker = include_str!("../worker/list-pages.js");
-        assert!(worker.contains("'X-Amz-Target': 'secretsmanager.ListSecrets'"));
-        assert!(
-            worker.contains(
-                r#"firstBody.slice(0, -1) + ',"NextToken":' + JSON.stringify(token) + '}'"#
-            )
-        );
-        assert_eq!(
-            list_request(Some("a\"b")).to_json(),
-            format!("{},\"NextToken\":\"a\\\"b\"}}", &first[..first.len() - 1])
-        );
     }
 
     #[test]

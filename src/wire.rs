@@ -1,89 +1,53 @@
-//! AWS JSON 1.1 wire types for the Secrets Manager calls the dashboard makes.
+//! AWS JSON 1.1 wire types for the Secrets Manager calls the dashboard makes, read and written
+//! with serde.
 //!
-//! Shapes follow the AWS service model (botocore `secretsmanager/2017-10-17`). Parsing is lenient
+//! Shapes follow the AWS service model (botocore `secretsmanager/2017-10-17`). Reading is lenient
 //! where real servers differ: moto sends explicit `null`s, integer or float epoch seconds, and
 //! `text/html` as the content type; unknown fields are ignored.
-//!
-//! There is no JSON parser in the wasm build: the browser's `JSON.parse` reads the text and the
-//! types here read the result field by field (see [`JsonValue`]). Native builds (the unit tests)
-//! read `serde_json::Value` with the same code, so the lenient rules are tested natively.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
 
 /// `ListSecrets` request. `MaxResults` is at most 100 per the service model.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct ListSecretsRequest {
     pub include_planned_deletion: bool,
     pub max_results: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    pub filters: Vec<Filter>,
 }
 
-/// A `ListSecrets` filter; `name` values are prefix matches.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Filter {
-    pub key: String,
-    pub values: Vec<String>,
-}
-
-impl ListSecretsRequest {
-    /// The JSON body, with AWS field names; an absent token and empty filters are left out.
-    pub fn to_json(&self) -> String {
-        let mut out = String::from("{\"IncludePlannedDeletion\":");
-        out.push_str(if self.include_planned_deletion {
-            "true"
-        } else {
-            "false"
-        });
-        out.push_str(",\"MaxResults\":");
-        out.push_str(&self.max_results.to_string());
-        if let Some(token) = &self.next_token {
-            out.push_str(",\"NextToken\":");
-            push_json_string(&mut out, token);
-        }
-        if !self.filters.is_empty() {
-            out.push_str(",\"Filters\":[");
-            for (i, filter) in self.filters.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str("{\"Key\":");
-                push_json_string(&mut out, &filter.key);
-                out.push_str(",\"Values\":[");
-                for (j, value) in filter.values.iter().enumerate() {
-                    if j > 0 {
-                        out.push(',');
-                    }
-                    push_json_string(&mut out, value);
-                }
-                out.push_str("]}");
-            }
-            out.push(']');
-        }
-        out.push('}');
-        out
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct ListSecretsResponse {
+    /// Required: AWS and moto always send it, and "nothing is scheduled for deletion" read from
+    /// some other JSON endpoint would be a false all-clear.
     pub secret_list: Vec<SecretListEntry>,
     pub next_token: Option<String>,
 }
 
-/// One secret of a ListSecrets page. Only secrets scheduled for deletion are read in full: a live
-/// secret (no `DeletedDate`) is counted but its other fields are not read (they stay `None`),
-/// because the dashboard never shows it and most secrets are live.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// One secret of a ListSecrets page.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct SecretListEntry {
+    #[serde(rename = "ARN")]
     pub arn: Option<String>,
     pub name: Option<String>,
     pub description: Option<String>,
+    /// moto sends `"Tags": null` for a secret without tags; AWS leaves the member out.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub tags: Vec<Tag>,
     pub last_changed_date: Option<WireDate>,
+    /// Present (not null) exactly when the secret is scheduled for deletion.
     pub deleted_date: Option<WireDate>,
     pub owning_service: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Tag {
     pub key: Option<String>,
     pub value: Option<String>,
@@ -91,41 +55,69 @@ pub struct Tag {
 
 /// `RestoreSecret` request, and `DescribeSecret`'s, which has the same one member. `SecretId`
 /// accepts an ARN or a name. We always send the ARN.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RestoreSecretRequest {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecretIdRequest {
     pub secret_id: String,
 }
 
-impl RestoreSecretRequest {
-    pub fn to_json(&self) -> String {
-        let mut out = String::from("{\"SecretId\":");
-        push_json_string(&mut out, &self.secret_id);
-        out.push('}');
-        out
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct RestoreSecretResponse {
+    #[serde(rename = "ARN")]
     pub arn: Option<String>,
     pub name: Option<String>,
 }
 
 /// `DescribeSecret` answer, read only for what checking a restore needs.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct DescribeSecretResponse {
+    #[serde(rename = "ARN")]
     pub arn: Option<String>,
     pub name: Option<String>,
-    /// `DeletedDate` is present (not null): the secret is scheduled for deletion.
-    pub scheduled_for_deletion: bool,
+    /// Present (not null): the secret is scheduled for deletion.
+    pub deleted_date: Option<WireDate>,
+}
+
+impl DescribeSecretResponse {
+    pub fn scheduled_for_deletion(&self) -> bool {
+        self.deleted_date.is_some()
+    }
 }
 
 /// What the proxy says about itself at `GET /api/config`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ProxyConfig {
     pub region: Option<String>,
     pub endpoint: Option<String>,
+    /// May be absent (false), but not null.
+    #[serde(default)]
     pub read_only: bool,
+}
+
+/// An AWS JSON error body: `__type`, `message` (or `Message`), and `code` from some servers. The
+/// proxy sends its own refusals, and any upstream error, in this shape.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct ErrorBody {
+    #[serde(rename = "__type")]
+    pub kind: Option<String>,
+    pub message: Option<String>,
+    #[serde(rename = "Message")]
+    pub message_capitalised: Option<String>,
+    pub code: Option<String>,
+}
+
+/// Reads a `T` from JSON text; the error says why the text is not a `T`.
+pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// The request body for `request`.
+pub fn encode<T: Serialize>(request: &T) -> String {
+    // Serializing these plain structs of strings, numbers and booleans cannot fail.
+    serde_json::to_string(request).unwrap_or_default()
 }
 
 /// A timestamp as sent on the wire. AWS JSON uses epoch seconds (integer or fractional); an
@@ -145,301 +137,82 @@ impl WireDate {
         }
     }
 
-    /// A number is epoch seconds; so is a string holding one (some tools print epochs as
-    /// strings; ISO 8601 is not used by AWS JSON 1.1). Anything else is unreadable.
-    fn from_json<V: JsonValue>(value: &V) -> WireDate {
-        if let Some(secs) = value.as_f64() {
-            from_seconds(secs)
-        } else if let Some(text) = value.as_string() {
-            number_from_text(text.trim()).map_or(WireDate::Unreadable, from_seconds)
+    fn from_seconds(secs: f64) -> WireDate {
+        if secs > 0.0 && secs <= LAST_READABLE_SECOND {
+            WireDate::EpochMillis(secs * 1000.0)
         } else {
             WireDate::Unreadable
         }
     }
 }
 
-/// A number written in decimal notation, as Rust's `f64` parser reads it.
-#[cfg(not(target_arch = "wasm32"))]
-fn number_from_text(text: &str) -> Option<f64> {
-    text.parse().ok()
-}
-
-/// The same in the browser with JS's `+text` (Rust's parser is ~5 KB of wasm). The two agree on
-/// decimal notation; the other forms JS knows (`0x1f`, `Infinity`, `""` as 0) are refused first,
-/// and those Rust knows (`inf`, `NaN`) are never valid dates anyway.
-#[cfg(target_arch = "wasm32")]
-fn number_from_text(text: &str) -> Option<f64> {
-    let decimal = !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
-    let n = decimal.then(|| wasm_bindgen::JsValue::from_str(text).unchecked_into_f64())?;
-    (!n.is_nan()).then_some(n)
-}
-
 /// The last second of the year 9999. Later "dates" are not real (a microsecond epoch read as
 /// seconds, say), and past 8.64e12 s the browser's `Date` cannot even hold them.
 const LAST_READABLE_SECOND: f64 = 253_402_300_799.0;
 
-fn from_seconds(secs: f64) -> WireDate {
-    if secs > 0.0 && secs <= LAST_READABLE_SECOND {
-        WireDate::EpochMillis(secs * 1000.0)
-    } else {
-        WireDate::Unreadable
-    }
-}
+/// A number is epoch seconds; so is a string holding one (some tools print epochs as strings;
+/// ISO 8601 is not used by AWS JSON 1.1). Anything else is unreadable, not an error. (`null` never
+/// gets here: it is `None` of the `Option<WireDate>` around it.)
+impl<'de> Deserialize<'de> for WireDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DateVisitor;
 
-/// A parsed JSON value, read field by field: the result of `JSON.parse` in the browser,
-/// `serde_json::Value` natively.
-pub trait JsonValue: Sized {
-    fn is_null(&self) -> bool;
-    /// A JSON object (not an array).
-    fn is_object(&self) -> bool;
-    /// The member `key` of an object; `None` when absent.
-    fn member(&self, key: &str) -> Option<Self>;
-    fn as_string(&self) -> Option<String>;
-    fn as_f64(&self) -> Option<f64>;
-    fn as_bool(&self) -> Option<bool>;
-    fn elements(&self) -> Option<Vec<Self>>;
-}
+        impl<'de> Visitor<'de> for DateVisitor {
+            type Value = WireDate;
 
-/// Why a JSON answer did not have the expected shape.
-pub type ShapeError = String;
-
-/// A type read from a parsed JSON value.
-pub trait FromJson: Sized {
-    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError>;
-}
-
-/// Parses JSON text and reads a `T` from it.
-pub fn decode<T: FromJson>(text: &str) -> Result<T, ShapeError> {
-    T::from_json(&parse_json(text)?)
-}
-
-/// Member `key`: absent and `null` are both `None`; a value of the wrong type is an error.
-fn optional<V: JsonValue, T>(
-    object: &V,
-    key: &str,
-    read: impl FnOnce(&V) -> Option<T>,
-) -> Result<Option<T>, ShapeError> {
-    match object.member(key) {
-        Some(value) if !value.is_null() => read(&value)
-            .map(Some)
-            .ok_or_else(|| format!("{key} has the wrong type")),
-        _ => Ok(None),
-    }
-}
-
-/// A string member (absent or `null`: `None`).
-pub(crate) fn string<V: JsonValue>(object: &V, key: &str) -> Result<Option<String>, ShapeError> {
-    optional(object, key, V::as_string)
-}
-
-/// An array member read item by item; `None` when absent or `null`.
-fn list<V: JsonValue, T>(
-    object: &V,
-    key: &str,
-    item: impl Fn(&V) -> Result<T, ShapeError>,
-) -> Result<Option<Vec<T>>, ShapeError> {
-    optional(object, key, V::elements)?
-        .map(|values| values.iter().map(item).collect())
-        .transpose()
-}
-
-fn date<V: JsonValue>(object: &V, key: &str) -> Option<WireDate> {
-    object
-        .member(key)
-        .filter(|value| !value.is_null())
-        .map(|value| WireDate::from_json(&value))
-}
-
-fn expect_object<V: JsonValue>(value: &V) -> Result<(), ShapeError> {
-    if value.is_object() {
-        Ok(())
-    } else {
-        Err("expected a JSON object".into())
-    }
-}
-
-impl FromJson for ListSecretsResponse {
-    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
-        expect_object(value)?;
-        Ok(ListSecretsResponse {
-            // Required: AWS and moto always send it, and "nothing is scheduled for deletion" from
-            // some other JSON endpoint would be a false all-clear.
-            secret_list: list(value, "SecretList", SecretListEntry::from_json)?
-                .ok_or("SecretList is missing")?,
-            next_token: string(value, "NextToken")?,
-        })
-    }
-}
-
-impl FromJson for SecretListEntry {
-    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
-        expect_object(value)?;
-        let deleted_date = date(value, "DeletedDate");
-        if deleted_date.is_none() {
-            return Ok(SecretListEntry::default());
-        }
-        Ok(SecretListEntry {
-            arn: string(value, "ARN")?,
-            name: string(value, "Name")?,
-            description: string(value, "Description")?,
-            tags: list(value, "Tags", Tag::from_json)?.unwrap_or_default(),
-            last_changed_date: date(value, "LastChangedDate"),
-            deleted_date,
-            owning_service: string(value, "OwningService")?,
-        })
-    }
-}
-
-impl FromJson for Tag {
-    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
-        expect_object(value)?;
-        Ok(Tag {
-            key: string(value, "Key")?,
-            value: string(value, "Value")?,
-        })
-    }
-}
-
-impl FromJson for RestoreSecretResponse {
-    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
-        expect_object(value)?;
-        Ok(RestoreSecretResponse {
-            arn: string(value, "ARN")?,
-            name: string(value, "Name")?,
-        })
-    }
-}
-
-impl FromJson for DescribeSecretResponse {
-    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
-        expect_object(value)?;
-        Ok(DescribeSecretResponse {
-            arn: string(value, "ARN")?,
-            name: string(value, "Name")?,
-            scheduled_for_deletion: date(value, "DeletedDate").is_some(),
-        })
-    }
-}
-
-impl FromJson for ProxyConfig {
-    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
-        expect_object(value)?;
-        // `readOnly` may be absent (false), but not null.
-        let read_only = match value.member("readOnly") {
-            None => false,
-            Some(flag) => flag
-                .as_bool()
-                .ok_or_else(|| "readOnly has the wrong type".to_string())?,
-        };
-        Ok(ProxyConfig {
-            region: string(value, "region")?,
-            endpoint: string(value, "endpoint")?,
-            read_only,
-        })
-    }
-}
-
-/// Appends `text` as a JSON string literal (escaped as serde_json does).
-fn push_json_string(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 0xf] as char);
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("epoch seconds")
             }
-            c => out.push(c),
+
+            fn visit_f64<E: de::Error>(self, secs: f64) -> Result<WireDate, E> {
+                Ok(WireDate::from_seconds(secs))
+            }
+
+            fn visit_i64<E: de::Error>(self, secs: i64) -> Result<WireDate, E> {
+                Ok(WireDate::from_seconds(secs as f64))
+            }
+
+            fn visit_u64<E: de::Error>(self, secs: u64) -> Result<WireDate, E> {
+                Ok(WireDate::from_seconds(secs as f64))
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<WireDate, E> {
+                Ok(text
+                    .trim()
+                    .parse()
+                    .map_or(WireDate::Unreadable, WireDate::from_seconds))
+            }
+
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<WireDate, E> {
+                Ok(WireDate::Unreadable)
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<WireDate, E> {
+                Ok(WireDate::Unreadable)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<WireDate, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(WireDate::Unreadable)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireDate, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(WireDate::Unreadable)
+            }
         }
-    }
-    out.push('"');
-}
 
-/// The browser's `JSON.parse`; its `SyntaxError` message on failure.
-#[cfg(target_arch = "wasm32")]
-pub fn parse_json(text: &str) -> Result<wasm_bindgen::JsValue, ShapeError> {
-    js_sys::JSON::parse(text).map_err(|e| String::from(js_sys::Error::from(e).message()))
-}
-
-#[cfg(target_arch = "wasm32")]
-impl JsonValue for wasm_bindgen::JsValue {
-    fn is_null(&self) -> bool {
-        self.is_null_or_undefined()
-    }
-
-    fn is_object(&self) -> bool {
-        self.is_object() && !js_sys::Array::is_array(self)
-    }
-
-    fn member(&self, key: &str) -> Option<Self> {
-        js_sys::Reflect::get(self, &wasm_bindgen::JsValue::from_str(key))
-            .ok()
-            .filter(|v| !v.is_undefined())
-    }
-
-    fn as_string(&self) -> Option<String> {
-        wasm_bindgen::JsValue::as_string(self)
-    }
-
-    fn as_f64(&self) -> Option<f64> {
-        wasm_bindgen::JsValue::as_f64(self)
-    }
-
-    fn as_bool(&self) -> Option<bool> {
-        wasm_bindgen::JsValue::as_bool(self)
-    }
-
-    fn elements(&self) -> Option<Vec<Self>> {
-        js_sys::Array::is_array(self).then(|| js_sys::Array::from(self).iter().collect())
+        deserializer.deserialize_any(DateVisitor)
     }
 }
 
-/// serde_json natively (the unit tests); it is not part of the wasm build.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn parse_json(text: &str) -> Result<serde_json::Value, ShapeError> {
-    serde_json::from_str(text).map_err(|e| e.to_string())
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl JsonValue for serde_json::Value {
-    fn is_null(&self) -> bool {
-        serde_json::Value::is_null(self)
-    }
-
-    fn is_object(&self) -> bool {
-        serde_json::Value::is_object(self)
-    }
-
-    fn member(&self, key: &str) -> Option<Self> {
-        self.get(key).cloned()
-    }
-
-    fn as_string(&self) -> Option<String> {
-        self.as_str().map(str::to_string)
-    }
-
-    fn as_f64(&self) -> Option<f64> {
-        serde_json::Value::as_f64(self)
-    }
-
-    fn as_bool(&self) -> Option<bool> {
-        serde_json::Value::as_bool(self)
-    }
-
-    fn elements(&self) -> Option<Vec<Self>> {
-        self.as_array().cloned()
-    }
+/// A list member that may be absent or `null`: both read as empty.
+fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -447,28 +220,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn request_uses_aws_field_names_and_omits_empty_token() {
+    fn request_uses_aws_field_names_and_omits_an_absent_token() {
         let req = ListSecretsRequest {
             include_planned_deletion: true,
             max_results: 100,
             next_token: None,
-            filters: vec![],
         };
         assert_eq!(
-            req.to_json(),
+            encode(&req),
             r#"{"IncludePlannedDeletion":true,"MaxResults":100}"#
         );
         let req = ListSecretsRequest {
-            next_token: Some("abc".into()),
-            filters: vec![Filter {
-                key: "name".into(),
-                values: vec!["prod/".into()],
-            }],
+            next_token: Some("a\"b".into()),
             ..req
         };
         assert_eq!(
-            req.to_json(),
-            r#"{"IncludePlannedDeletion":true,"MaxResults":100,"NextToken":"abc","Filters":[{"Key":"name","Values":["prod/"]}]}"#
+            encode(&req),
+            r#"{"IncludePlannedDeletion":true,"MaxResults":100,"NextToken":"a\"b"}"#
         );
     }
 
@@ -517,16 +285,17 @@ mod tests {
         );
     }
 
-    /// Live secrets are counted, not read: even a field of the wrong type does not matter.
     #[test]
-    fn live_secrets_are_counted_but_not_read() {
-        let body = r#"{"SecretList":[{"Name":"live","Description":7,"DeletedDate":null},
+    fn live_secrets_have_no_deleted_date() {
+        let body = r#"{"SecretList":[{"Name":"live","DeletedDate":null},
             {"Name":"also-live"},{"Name":"gone","DeletedDate":1764460800}]}"#;
         let page: ListSecretsResponse = decode(body).unwrap();
-        assert_eq!(page.secret_list.len(), 3);
-        assert_eq!(page.secret_list[0], SecretListEntry::default());
-        assert_eq!(page.secret_list[1], SecretListEntry::default());
-        assert_eq!(page.secret_list[2].name.as_deref(), Some("gone"));
+        let deleted: Vec<_> = page
+            .secret_list
+            .iter()
+            .map(|e| e.deleted_date.is_some())
+            .collect();
+        assert_eq!(deleted, [false, false, true]);
     }
 
     #[test]
@@ -569,17 +338,24 @@ mod tests {
 
     #[test]
     fn odd_dates_are_kept_as_unreadable_not_fatal() {
-        let body = r#"{"SecretList":[{"Name":"x","DeletedDate":"soon"},{"Name":"y","DeletedDate":{"a":1}},
-            {"Name":"z","DeletedDate":"1764460800"},{"Name":"w","DeletedDate":-5}]}"#;
+        let body = r#"{"SecretList":[{"Name":"x","DeletedDate":"soon"},{"Name":"y","DeletedDate":{"a":[1]}},
+            {"Name":"z","DeletedDate":" 1764460800 "},{"Name":"w","DeletedDate":-5},
+            {"Name":"v","DeletedDate":[1,2]},{"Name":"u","DeletedDate":true},
+            {"Name":"t","DeletedDate":"inf"},{"Name":"s","DeletedDate":"0x1f"}]}"#;
         let page: ListSecretsResponse = decode(body).unwrap();
         let dates: Vec<_> = page.secret_list.iter().map(|e| e.deleted_date).collect();
+        let unreadable = Some(WireDate::Unreadable);
         assert_eq!(
             dates,
             vec![
-                Some(WireDate::Unreadable),
-                Some(WireDate::Unreadable),
+                unreadable,
+                unreadable,
                 Some(WireDate::EpochMillis(1_764_460_800_000.0)),
-                Some(WireDate::Unreadable),
+                unreadable,
+                unreadable,
+                unreadable,
+                unreadable,
+                unreadable,
             ]
         );
     }
@@ -595,14 +371,14 @@ mod tests {
     fn restore_answer_and_proxy_config_parse() {
         let d: DescribeSecretResponse =
             decode(r#"{"ARN":"arn:x","Name":"prod/db","DeletedDate":1700000000.5}"#).unwrap();
-        assert!(d.scheduled_for_deletion);
+        assert!(d.scheduled_for_deletion());
         // moto sends an explicit null for a live secret; AWS leaves the member out.
         for live in [
             r#"{"Name":"prod/db","DeletedDate":null}"#,
             r#"{"Name":"prod/db"}"#,
         ] {
             let d: DescribeSecretResponse = decode(live).unwrap();
-            assert!(!d.scheduled_for_deletion, "{live}");
+            assert!(!d.scheduled_for_deletion(), "{live}");
         }
         let r: RestoreSecretResponse = decode(r#"{"ARN":"arn:x","Name":"prod/db"}"#).unwrap();
         assert_eq!(r.name.as_deref(), Some("prod/db"));
@@ -614,18 +390,11 @@ mod tests {
     }
 
     #[test]
-    fn request_strings_are_escaped_like_json() {
-        let req = RestoreSecretRequest {
+    fn request_strings_are_escaped_as_json() {
+        let req = SecretIdRequest {
             secret_id: "a\"b\\c\nd\u{1}é/".into(),
         };
-        assert_eq!(req.to_json(), r#"{"SecretId":"a\"b\\c\nd\u0001é/"}"#);
-        let back = parse_json(&req.to_json()).unwrap();
-        assert_eq!(
-            back.member("SecretId")
-                .and_then(|v| v.as_string())
-                .as_deref(),
-            Some("a\"b\\c\nd\u{1}é/")
-        );
+        assert_eq!(encode(&req), r#"{"SecretId":"a\"b\\c\nd\u0001é/"}"#);
     }
 
     #[test]
@@ -647,5 +416,16 @@ mod tests {
         assert!(decode::<ProxyConfig>(r#"{"readOnly":null}"#).is_err());
         let r: RestoreSecretResponse = decode(r#"{"Name":null}"#).unwrap();
         assert_eq!(r, RestoreSecretResponse::default());
+    }
+
+    #[test]
+    fn error_bodies_read_either_message_spelling() {
+        let e: ErrorBody = decode(r#"{"__type":"X","Message":"m"}"#).unwrap();
+        assert_eq!(
+            (e.kind.as_deref(), e.message_capitalised.as_deref()),
+            (Some("X"), Some("m"))
+        );
+        let e: ErrorBody = decode(r#"{"code":"C","message":null,"extra":1}"#).unwrap();
+        assert_eq!((e.code.as_deref(), e.message), (Some("C"), None));
     }
 }

@@ -1,12 +1,16 @@
-//! The one place the UI talks HTTP: AWS JSON 1.1 calls through the signing proxy.
+//! The one place the UI talks HTTP: AWS JSON 1.1 calls through the signing proxy, with gloo-net.
+
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use web_sys::AbortSignal;
 
 use crate::api::error::{ApiError, Operation};
 use crate::api::restore_check::{check_answer, settle};
 use crate::api::retry::Backoff;
 use crate::browser;
 use crate::wire::{
-    FromJson, ListSecretsRequest, ListSecretsResponse, ProxyConfig, RestoreSecretRequest,
-    RestoreSecretResponse, decode,
+    DescribeSecretResponse, ListSecretsRequest, ListSecretsResponse, ProxyConfig,
+    RestoreSecretResponse, SecretIdRequest, decode, encode,
 };
 
 /// Where the proxy is: same origin by default, or the URL in
@@ -15,6 +19,8 @@ use crate::wire::{
 #[derive(Debug, Clone, PartialEq)]
 pub struct Client {
     base: String,
+    /// Aborts the requests this client sends (a scan superseded by a newer one).
+    abort: Option<AbortSignal>,
 }
 
 impl Client {
@@ -22,6 +28,15 @@ impl Client {
         let base = browser::meta_content("undelete-api-base").unwrap_or_default();
         Client {
             base: base.trim().trim_end_matches('/').to_string(),
+            abort: None,
+        }
+    }
+
+    /// The same client, whose requests `signal` aborts.
+    pub fn abortable(self, signal: AbortSignal) -> Self {
+        Client {
+            abort: Some(signal),
+            ..self
         }
     }
 
@@ -29,11 +44,14 @@ impl Client {
         format!("{}{path}", self.base)
     }
 
+    /// The proxy's settings (`GET /api/config`).
     pub async fn config(&self) -> Result<ProxyConfig, ApiError> {
-        let response = browser::fetch(&self.url("/api/config"), &[], None)
+        let response = Request::get(&self.url("/api/config"))
+            .send()
             .await
-            .map_err(ApiError::network)?;
-        read_json(response).await
+            .map_err(network_error)?;
+        let (status, text) = read_answer(response).await?;
+        decode_answer(status, &text)
     }
 
     /// One page of ListSecrets, retried with backoff while AWS throttles or fails transiently.
@@ -42,7 +60,7 @@ impl Client {
         request: &ListSecretsRequest,
     ) -> Result<ListSecretsResponse, ApiError> {
         let (status, text) = self
-            .call_with_retry("ListSecrets", &request.to_json(), Operation::List)
+            .call_with_retry("ListSecrets", &encode(request), Operation::List)
             .await?;
         decode_answer(status, &text)
     }
@@ -54,10 +72,9 @@ impl Client {
         arn: &str,
         name: &str,
     ) -> Result<RestoreSecretResponse, ApiError> {
-        let body = RestoreSecretRequest {
+        let body = encode(&SecretIdRequest {
             secret_id: arn.to_string(),
-        }
-        .to_json();
+        });
         let restored = self
             .call_with_retry("RestoreSecret", &body, Operation::Restore { name })
             .await
@@ -69,15 +86,16 @@ impl Client {
                 let check = self
                     .call_with_retry("DescribeSecret", &body, Operation::List)
                     .await
-                    .and_then(|(status, text)| decode_answer(status, &text));
+                    .and_then(|(status, text)| {
+                        decode_answer::<DescribeSecretResponse>(status, &text)
+                    });
                 settle(lost, check, arn, name)
             }
             other => other,
         }
     }
 
-    /// The status and body of a 2xx answer (not generic over the answer's type, so this async
-    /// code is in the wasm once, not once per call type).
+    /// The status and body of a 2xx answer, after the retries `op` allows.
     async fn call_with_retry(
         &self,
         action: &str,
@@ -98,28 +116,34 @@ impl Client {
     }
 
     async fn call(&self, action: &str, body: &str) -> Result<(u16, String), ApiError> {
-        let target = format!("secretsmanager.{action}");
-        let headers = [
-            ("Content-Type", "application/x-amz-json-1.1"),
-            ("X-Amz-Target", target.as_str()),
-        ];
-        let response = browser::fetch(&self.url("/api/secretsmanager"), &headers, Some(body))
+        let response = Request::post(&self.url("/api/secretsmanager"))
+            // Without it gloo-net would send the string as text/plain.
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .header("X-Amz-Target", &format!("secretsmanager.{action}"))
+            .abort_signal(self.abort.as_ref())
+            .body(body)
+            .map_err(network_error)?
+            .send()
             .await
-            .map_err(ApiError::network)?;
+            .map_err(network_error)?;
         read_answer(response).await
     }
 }
 
-async fn read_json<T: FromJson>(response: web_sys::Response) -> Result<T, ApiError> {
-    let (status, text) = read_answer(response).await?;
-    decode_answer(status, &text)
+/// No answer came: the browser's words (`TypeError: Failed to fetch`).
+fn network_error(error: gloo_net::Error) -> ApiError {
+    ApiError::network(error.to_string())
 }
 
-/// The status and body of a 2xx answer; any other status is an error.
-async fn read_answer(response: web_sys::Response) -> Result<(u16, String), ApiError> {
-    browser::note_server_date(&response);
+/// The status and body of a 2xx answer; any other status is an error. Every answer's `Date`
+/// header sets the proxy's clock (`browser::note_server_date`).
+async fn read_answer(response: Response) -> Result<(u16, String), ApiError> {
+    if let Some(date) = response.headers().get("date") {
+        browser::note_server_date(&date);
+    }
     let status = response.status();
-    let text = browser::response_text(&response)
+    let text = response
+        .text()
         .await
         .map_err(|e| ApiError::network(format!("the answer was cut off: {e}")))?;
     if !(200..300).contains(&status) {
@@ -129,7 +153,7 @@ async fn read_answer(response: web_sys::Response) -> Result<(u16, String), ApiEr
 }
 
 /// Reads a `T` from a 2xx answer's JSON body.
-pub fn decode_answer<T: FromJson>(status: u16, text: &str) -> Result<T, ApiError> {
+pub fn decode_answer<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
     decode(text).map_err(|e| {
         ApiError::malformed(
             status,

@@ -1,8 +1,7 @@
 //! Turning whatever came back (AWS JSON errors, the proxy's own refusals, moto's XML auth errors,
 //! HTML error pages, a dead network) into one error type with plain words for people.
 
-use crate::model::format::find;
-use crate::wire::{FromJson, JsonValue, ShapeError, parse_json, string};
+use crate::wire::{ErrorBody, decode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -40,32 +39,24 @@ pub struct ApiError {
     pub status: Option<u16>,
 }
 
+/// What the server said ("AccessDeniedException: ..."), as the page header shows it.
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.message.is_empty() {
+            f.write_str(&self.code)
+        } else {
+            write!(f, "{}: {}", self.code, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
 /// What the user was doing, so the words can say what failed and what to check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation<'a> {
     List,
     Restore { name: &'a str },
-}
-
-/// An AWS JSON error body: `__type`, `message` (or `Message`), and `code` from some servers.
-struct JsonError {
-    kind: Option<String>,
-    message: Option<String>,
-    code: Option<String>,
-}
-
-impl FromJson for JsonError {
-    fn from_json<V: JsonValue>(value: &V) -> Result<Self, ShapeError> {
-        let message = match string(value, "message")? {
-            Some(m) => Some(m),
-            None => string(value, "Message")?,
-        };
-        Ok(JsonError {
-            kind: string(value, "__type")?,
-            message,
-            code: string(value, "code")?,
-        })
-    }
 }
 
 impl ApiError {
@@ -217,11 +208,10 @@ impl ApiError {
 /// an AWS query/XML error (`<Code>`, `<Message>`), as moto sends for auth failures.
 fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
     let trimmed = body.trim_start();
-    if trimmed.starts_with('{')
-        && let Ok(err) = parse_json(trimmed).and_then(|v| JsonError::from_json(&v))
-    {
+    if let Ok(err) = decode::<ErrorBody>(trimmed) {
         let code = err.kind.or(err.code).map(|c| short_code(&c).to_string());
-        return (code, err.message.filter(|m| !m.is_empty()));
+        let message = err.message.or(err.message_capitalised);
+        return (code, message.filter(|m| !m.is_empty()));
     }
     if trimmed.starts_with('<') {
         let code = xml_text(trimmed, "Code");
@@ -245,9 +235,9 @@ fn short_code(code: &str) -> &str {
 
 fn xml_text(xml: &str, tag: &str) -> Option<String> {
     let open = format!("<{tag}>");
-    let start = find(xml, &open)? + open.len();
+    let start = xml.find(&open)? + open.len();
     let rest = xml.get(start..)?;
-    let text = rest.get(..find(rest, &format!("</{tag}>"))?)?.trim();
+    let text = rest.get(..rest.find(&format!("</{tag}>"))?)?.trim();
     (!text.is_empty()).then(|| text.to_string())
 }
 

@@ -1,8 +1,7 @@
-//! Talking to the signing proxy: the HTTP client, the list worker's feed, error mapping, retry
+//! Talking to the signing proxy: the HTTP client, error mapping, retry
 //! policy, and checking a restore whose answer was lost.
 
 pub mod client;
 pub mod error;
-pub mod list_feed;
 pub mod restore_check;
 pub mod retry;

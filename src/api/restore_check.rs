@@ -49,7 +49,7 @@ pub fn settle(
             Err(lost)
         }
         // No longer scheduled for deletion: restored (by this request or someone else's).
-        Ok(secret) if !secret.scheduled_for_deletion => Ok(RestoreSecretResponse {
+        Ok(secret) if !secret.scheduled_for_deletion() => Ok(RestoreSecretResponse {
             arn: secret.arn,
             name: secret.name,
         }),
@@ -68,6 +68,7 @@ pub fn settle(
 mod tests {
     use super::*;
     use crate::api::error::Operation;
+    use crate::wire::WireDate;
 
     const RESTORE: Operation<'static> = Operation::Restore { name: "prod/db" };
     const ARN: &str = "arn:prod/db";
@@ -81,7 +82,7 @@ mod tests {
         Ok(DescribeSecretResponse {
             arn: Some("arn:prod/db".into()),
             name: Some("prod/db".into()),
-            scheduled_for_deletion: scheduled,
+            deleted_date: scheduled.then_some(WireDate::EpochMillis(1.0)),
         })
     }
 
@@ -110,14 +111,14 @@ mod tests {
         let other = Ok(DescribeSecretResponse {
             arn: Some("arn:other".into()),
             name: Some("other".into()),
-            scheduled_for_deletion: false,
+            deleted_date: None,
         });
         assert_eq!(settle(lost(), other, ARN, NAME), Err(lost()));
         // Either the ARN or the name is enough to know it is this secret.
         let by_name = Ok(DescribeSecretResponse {
             arn: None,
             name: Some(NAME.into()),
-            scheduled_for_deletion: false,
+            deleted_date: None,
         });
         assert!(settle(lost(), by_name, ARN, NAME).is_ok());
     }

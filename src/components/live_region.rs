@@ -5,7 +5,7 @@ use crate::state::{Dashboard, Tone};
 /// The one polite live region: screen readers hear list results and restores from here.
 #[component]
 pub fn LiveRegion() -> impl IntoView {
-    let dashboard = Dashboard::from_context();
+    let dashboard = expect_context::<Dashboard>();
     view! {
         <p
             class=move || match dashboard.announcement.with(|a| a.tone) {

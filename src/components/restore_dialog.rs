@@ -14,7 +14,7 @@ fn revealed(text: String) -> String {
 /// closes), labelled as an alert dialog, with the safe choice focused first.
 #[component]
 pub fn RestoreDialog() -> impl IntoView {
-    let dashboard = Dashboard::from_context();
+    let dashboard = expect_context::<Dashboard>();
     let dialog_ref = dashboard.dialog;
     let pending = dashboard.restore.pending();
 

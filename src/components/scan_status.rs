@@ -10,7 +10,7 @@ use crate::state::{Dashboard, ScanStatus};
 /// Progress while pages arrive, the count when done, or the error with Retry.
 #[component]
 pub fn ScanStatusBar() -> impl IntoView {
-    let dashboard = Dashboard::from_context();
+    let dashboard = expect_context::<Dashboard>();
     // Whatever the scan's state: the rows shown are counted with the proxy's clock meanwhile.
     // (`now` is set when the offset is first found, so this is redrawn then.)
     let skew = move || {

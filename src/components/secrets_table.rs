@@ -5,7 +5,6 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::components::row_list::RowList;
-use crate::components::shown;
 use crate::model::deadline::Deadline;
 use crate::model::format::reveal_invisible;
 use crate::model::secret_row::SecretRow;
@@ -25,7 +24,7 @@ const LARGE_TABLE: usize = 1000;
 /// The table of secrets scheduled for deletion, or the empty state.
 #[component]
 pub fn SecretsTable() -> impl IntoView {
-    let dashboard = Dashboard::from_context();
+    let dashboard = expect_context::<Dashboard>();
     let has_rows = move || dashboard.listing.with(|l| !l.rows().is_empty());
     let scan_done = move || dashboard.scan.with(|s| *s == ScanStatus::Done);
     let nothing_matches = move || has_rows() && dashboard.match_count.get() == 0;
@@ -33,18 +32,15 @@ pub fn SecretsTable() -> impl IntoView {
     let read_only = Memo::new(move |_| dashboard.read_only());
 
     view! {
-        {shown(
-            move || !has_rows() && scan_done(),
-            || view! {
-                <div class="empty-state">
-                    <h2>"No secrets are scheduled for deletion"</h2>
-                    <p>"Every secret in this region is live. Nothing needs restoring."</p>
-                </div>
-            },
-        )}
-        {shown(has_rows, move || view! {
+        <Show when=move || !has_rows() && scan_done()>
+            <div class="empty-state">
+                <h2>"No secrets are scheduled for deletion"</h2>
+                <p>"Every secret in this region is live. Nothing needs restoring."</p>
+            </div>
+        </Show>
+        <Show when=has_rows>
             <div class="table-wrap">
-                <table class=move || if large() { "secrets large" } else { "secrets" }>
+                <table class="secrets" class:large=large>
                     // The sort order is conveyed by `aria-sort` on the headers.
                     <caption>"Secrets scheduled for deletion"</caption>
                     <thead>
@@ -68,19 +64,18 @@ pub fn SecretsTable() -> impl IntoView {
                     />
                 </table>
             </div>
-            {shown(nothing_matches, move || view! {
+            <Show when=nothing_matches>
                 <p class="no-match">
                     {move || format!("No secrets match “{}”. ", dashboard.query.get())}
                     <button type="button" class="link" on:click=move |_| {
                         dashboard.query.set(String::new());
-                        browser::clear_input("search");
                         browser::focus_by_id("search");
                         // The live region still says "Showing 0 of N" from the search.
                         dashboard.announce_showing();
                     }>"Clear search"</button>
                 </p>
-            })}
-        })}
+            </Show>
+        </Show>
     }
 }
 
@@ -96,7 +91,7 @@ fn column_title(column: SortColumn) -> &'static str {
 /// A column header whose button sorts by it; `aria-sort` tells assistive technology the order.
 #[component]
 fn SortHeader(column: SortColumn) -> impl IntoView {
-    let dashboard = Dashboard::from_context();
+    let dashboard = expect_context::<Dashboard>();
     let aria_sort = move || dashboard.sort.get().aria_sort(column);
     view! {
         <th scope="col" aria-sort=aria_sort>
@@ -124,7 +119,7 @@ fn SortHeader(column: SortColumn) -> impl IntoView {
 /// Only what the clock changes is reactive; everything else is read once. A large account's
 /// first scan builds thousands of rows, and each effect costs about as much as an element.
 fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
-    let dashboard = Dashboard::from_context();
+    let dashboard = expect_context::<Dashboard>();
     let deadline = row.deadline();
     let now = dashboard.now;
     let clock = move |text| clock_text(deadline, now, text);

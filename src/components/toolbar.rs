@@ -10,7 +10,7 @@ const SEARCH_ANNOUNCE_DELAY_MS: f64 = 700.0;
 /// Search box with its match count, and Refresh.
 #[component]
 pub fn Toolbar() -> impl IntoView {
-    let dashboard = Dashboard::from_context();
+    let dashboard = expect_context::<Dashboard>();
     let scanning = move || dashboard.scan.with(|s| *s == ScanStatus::Running);
     view! {
         <div class="toolbar" role="search">
@@ -24,8 +24,7 @@ pub fn Toolbar() -> impl IntoView {
                 spellcheck="false"
                 placeholder="Name, description or tag"
                 aria-describedby="match-count"
-                // Not bound back from `query` (a `prop:value` binding is ~1 KB of wasm): only typing
-                // and "Clear search" change the query, and Clear search empties the box itself.
+                prop:value=move || dashboard.query.get()
                 on:input:target=move |ev| {
                     // Applied at the next frame: changing rows inside the input event makes the
                     // browser lay the table out once for the caret and again for the frame. The
@@ -59,12 +58,11 @@ pub fn Toolbar() -> impl IntoView {
             </span>
             // The name stays "Refresh" while scanning (progress is shown below); clicking it
             // restarts the scan.
-            // A class string rather than `class:busy`: the class-toggle code would be in the wasm for
-            // this and `.secrets.large` only.
             <button
                 type="button"
                 id="refresh"
-                class=move || if scanning() { "refresh busy" } else { "refresh" }
+                class="refresh"
+                class:busy=scanning
                 on:click=move |_| dashboard.refresh()
             >
                 "Refresh"

@@ -4,8 +4,8 @@
 //! proxy's clock is close to AWS's (AWS refuses SigV4 requests signed more than 5 minutes off),
 //! so the dashboard counts with the proxy's clock when the browser's is clearly off.
 
-use crate::model::deadline::MINUTE_MS;
 use crate::model::format::duration_text;
+use crate::model::time_units::MINUTE_MS;
 
 /// Differences below this are the `Date` header's one-second resolution, latency, or a clock
 /// that is off by too little to matter; they are ignored.
@@ -40,7 +40,7 @@ pub fn skew_note(offset: f64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::deadline::{DAY_MS, HOUR_MS};
+    use crate::model::time_units::{DAY_MS, HOUR_MS};
 
     const NOW: f64 = 1_800_000_000_000.0;
 

@@ -8,10 +8,8 @@
 //! follows after the recovery window of 7 to 30 days, which ListSecrets does not report.
 
 use crate::model::format::{days_text, duration_text};
+use crate::model::time_units::DAY_MS;
 
-pub const MINUTE_MS: f64 = 60_000.0;
-pub const HOUR_MS: f64 = 60.0 * MINUTE_MS;
-pub const DAY_MS: f64 = 24.0 * HOUR_MS;
 /// Shortest and longest recovery windows AWS allows (`RecoveryWindowInDays`).
 pub const MIN_WINDOW_MS: f64 = 7.0 * DAY_MS;
 pub const MAX_WINDOW_MS: f64 = 30.0 * DAY_MS;
@@ -172,6 +170,7 @@ impl Urgency {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::time_units::{HOUR_MS, MINUTE_MS};
 
     const NOW: f64 = 1_790_000_000_000.0;
 

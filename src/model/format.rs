@@ -1,6 +1,6 @@
 //! Plain-text formatting of durations and counts (no browser needed, so it is unit-tested).
 
-use crate::model::deadline::{DAY_MS, HOUR_MS, MINUTE_MS};
+use crate::model::time_units::{DAY_MS, HOUR_MS, MINUTE_MS};
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
@@ -42,32 +42,6 @@ pub fn duration_text(ms: f64) -> String {
 /// Whole days, rounded down, for estimates where hours would be false precision.
 pub fn days_text(ms: f64) -> String {
     plural((ms.max(0.0) / DAY_MS).floor() as u64, "day", "days")
-}
-
-/// Lower-cases `text` for search and sorting, by Unicode's default case mapping. The wasm build
-/// asks the browser (`toLowerCase`) for anything beyond ASCII: Rust's `to_lowercase` would add
-/// ~15 KB of Unicode tables to it.
-pub fn lowercase(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_ascii_lowercase();
-    }
-    #[cfg(target_arch = "wasm32")]
-    return js_sys::JsString::from(text).to_lower_case().into();
-    #[cfg(not(target_arch = "wasm32"))]
-    text.to_lowercase()
-}
-
-/// Where `needle` first occurs in `haystack`, as `str::find` says. A plain byte scan: the texts
-/// searched are short, and `str::find`'s two-way searcher is ~2 KB of wasm. (A match of valid
-/// UTF-8 in valid UTF-8 always starts on a character boundary.)
-pub fn find(haystack: &str, needle: &str) -> Option<usize> {
-    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
-    let Some((&first, rest)) = needle.split_first() else {
-        return Some(0);
-    };
-    let last_start = haystack.len().checked_sub(needle.len())?;
-    (0..=last_start)
-        .find(|&i| haystack[i] == first && haystack.get(i + 1..i + needle.len()) == Some(rest))
 }
 
 /// `text` with every character that shows as nothing, or that reorders the text around it,
@@ -205,34 +179,6 @@ mod tests {
         assert_eq!(count_text(1, "secret", "secrets"), "1 secret");
         assert_eq!(count_text(0, "secret", "secrets"), "0 secrets");
         assert_eq!(count_text(1_200, "secret", "secrets"), "1,200 secrets");
-    }
-
-    #[test]
-    fn lowercasing() {
-        assert_eq!(lowercase("Prod/DB"), "prod/db");
-        assert_eq!(lowercase("ÉTÉ ΟΔΟΣ"), "été οδος");
-    }
-
-    #[test]
-    fn find_agrees_with_str_find() {
-        for (haystack, needle) in [
-            ("prod/db\nprimary", "db"),
-            ("prod/db", "prod/db"),
-            ("prod/db", "prod/dbx"),
-            ("aaab", "aab"),
-            ("été οδος", "οδ"),
-            ("été", "t"),
-            ("", "a"),
-            ("abc", ""),
-            ("", ""),
-            ("<Code>x</Code>", "</Code>"),
-        ] {
-            assert_eq!(
-                find(haystack, needle),
-                haystack.find(needle),
-                "{haystack:?} {needle:?}"
-            );
-        }
     }
 
     #[test]

@@ -9,3 +9,4 @@ pub mod reorder;
 pub mod search_steps;
 pub mod secret_row;
 pub mod table_view;
+pub mod time_units;

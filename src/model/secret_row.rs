@@ -1,7 +1,6 @@
 //! One secret scheduled for deletion, as the table shows it.
 
 use crate::model::deadline::{Deadline, is_purge_time};
-use crate::model::format::{find, lowercase};
 use crate::wire::{SecretListEntry, WireDate};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -55,10 +54,10 @@ impl SecretRow {
                 rest.push_str(v);
             }
         }
-        let mut search_text = lowercase(&name);
+        let mut search_text = name.to_lowercase();
         let lower_name_len = search_text.len();
         search_text.push('\n');
-        search_text.push_str(&lowercase(&rest));
+        search_text.push_str(&rest.to_lowercase());
         let deleted_date = deleted.millis();
         Some(SecretRow {
             arn,
@@ -91,7 +90,7 @@ impl SecretRow {
     pub fn matches(&self, lowered_terms: &[String]) -> bool {
         lowered_terms
             .iter()
-            .all(|term| find(&self.search_text, term).is_some())
+            .all(|term| self.search_text.contains(term.as_str()))
     }
 
     /// A stable, HTML-safe element id for this row's button (names and ARNs contain `/` and `:`).

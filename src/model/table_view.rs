@@ -3,7 +3,6 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use crate::model::format::lowercase;
 use crate::model::secret_row::SecretRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +66,7 @@ impl Sort {
 
 /// Splits a search query into lower-cased terms.
 pub fn query_terms(query: &str) -> Vec<String> {
-    query.split_whitespace().map(lowercase).collect()
+    query.split_whitespace().map(str::to_lowercase).collect()
 }
 
 /// The rows to show: those matching `query`, in `sort` order.
@@ -107,8 +106,8 @@ pub fn sorted_rows(rows: &[Arc<SecretRow>], sort: Sort) -> Vec<Arc<SecretRow>> {
         Direction::Ascending => o,
         Direction::Descending => o.reverse(),
     };
-    let order = sorted_indices(rows.len(), |i, j| {
-        let (a, b) = (&rows[i], &rows[j]);
+    let mut sorted = rows.to_vec();
+    sorted.sort_by(|a, b| {
         if sort.column == SortColumn::Name {
             return flip(by_name(a, b));
         }
@@ -119,45 +118,13 @@ pub fn sorted_rows(rows: &[Arc<SecretRow>], sort: Sort) -> Vec<Arc<SecretRow>> {
             (None, None) => by_name(a, b),
         }
     });
-    order.into_iter().map(|i| rows[i].clone()).collect()
-}
-
-/// `0..n` in the order `cmp` gives, equal items keeping their order: what `sort_by` does, by a
-/// bottom-up merge sort. The standard library's driftsort is ~4 KB of wasm; this is a tenth.
-fn sorted_indices(n: usize, cmp: impl Fn(usize, usize) -> Ordering) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    let mut merged = vec![0; n];
-    let mut width = 1;
-    while width < n {
-        let mut start = 0;
-        while start < n {
-            let mid = (start + width).min(n);
-            let end = (start + 2 * width).min(n);
-            let (mut left, mut right) = (start, mid);
-            for slot in &mut merged[start..end] {
-                // Ties take the left run first: that is what keeps the sort stable.
-                let take_left =
-                    right == end || (left < mid && cmp(order[left], order[right]).is_le());
-                if take_left {
-                    *slot = order[left];
-                    left += 1;
-                } else {
-                    *slot = order[right];
-                    right += 1;
-                }
-            }
-            start = end;
-        }
-        std::mem::swap(&mut order, &mut merged);
-        width *= 2;
-    }
-    order
+    sorted
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::deadline::DAY_MS;
+    use crate::model::time_units::DAY_MS;
     use crate::wire::{SecretListEntry, Tag, WireDate};
 
     const NOW: f64 = 1_790_000_000_000.0;
@@ -264,20 +231,6 @@ mod tests {
         let out = visible_rows(&sample(), "env=staging", Sort::default());
         assert_eq!(names(&out), ["Staging/cache"]);
         assert!(visible_rows(&sample(), "nothing-like-this", Sort::default()).is_empty());
-    }
-
-    #[test]
-    fn merge_sort_is_stable_and_agrees_with_sort_by() {
-        // Pseudo-random keys with many ties, in lengths around the powers of two.
-        for n in [0, 1, 2, 3, 7, 8, 9, 31, 64, 100, 257] {
-            let keys: Vec<u32> = (0..n)
-                .map(|i: u32| i.wrapping_mul(2_654_435_761) % 13)
-                .collect();
-            let mut expected: Vec<usize> = (0..n as usize).collect();
-            expected.sort_by(|&i, &j| keys[i].cmp(&keys[j]));
-            let got = sorted_indices(n as usize, |i, j| keys[i].cmp(&keys[j]));
-            assert_eq!(got, expected, "n = {n}");
-        }
     }
 
     #[test]
