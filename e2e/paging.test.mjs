@@ -1,5 +1,5 @@
-// Paging through ListSecrets: the list worker that index.html starts, and what the app does when
-// the worker is missing, when one of its requests fails, and when the server's paging is broken.
+// Paging through ListSecrets: every page once and in order, what the app does when one of its
+// requests fails, when scans overlap, and when the server's paging is broken.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, rowNames, waitForListing, useStack } from './harness.mjs';
@@ -14,7 +14,7 @@ describe('paging through ListSecrets', () => {
   const env = useStack({ live: 200, scheduled: 300 });
   const expected = () => env.stack.state.scheduled.map((s) => s.name).sort();
 
-  test('the worker pages ahead: every page is requested once, in order', async () => {
+  test('the app pages to the end: every page is requested once, in order', async () => {
     const { page, problems, context } = await openPage(env.browser, env.stack);
     const tokens = [];
     page.on('request', (r) => { if (isList(r)) tokens.push(tokenOf(r)); });
@@ -46,22 +46,7 @@ describe('paging through ListSecrets', () => {
     await context.close();
   });
 
-  test('without the worker (its script does not load), the app pages by itself', async () => {
-    const { page, problems, context } = await openPage(env.browser, env.stack);
-    let blocked = 0;
-    await page.route('**/list-pages.js', (route) => {
-      blocked += 1;
-      return route.fulfill({ status: 404, body: 'gone' });
-    });
-    await page.goto('/');
-    await waitForListing(page, expected().length);
-    assert.deepEqual([...(await rowNames(page))].sort(), expected());
-    assert.equal(blocked, 1, 'the page asked for the worker script');
-    assert.deepEqual(problems.filter((p) => !p.includes('list-pages.js')), []);
-    await context.close();
-  });
-
-  test('a page the worker could not get is requested again by the app; nothing is lost', async () => {
+  test('a page whose request fails once is requested again; nothing is lost', async () => {
     const { page, context } = await openPage(env.browser, env.stack);
     const tokens = [];
     let failed = null;

@@ -7,7 +7,7 @@
 #   trunk             (cargo install --locked)
 #   chromium, chromium-driver (apt; needs root or sudo)
 #   .venv with moto[server] + boto3 (pip)
-#   node_modules with binaryen (wasm-opt), esbuild + playwright-core (npm ci from package-lock.json)
+#   node_modules with binaryen (wasm-opt) + playwright-core (npm ci from package-lock.json)
 # Versions: tools/versions.env.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -24,7 +24,7 @@ if [ "$lock_wb" != "$WASM_BINDGEN_VERSION" ]; then
   die "Cargo.lock has wasm-bindgen $lock_wb but tools/versions.env has WASM_BINDGEN_VERSION=$WASM_BINDGEN_VERSION.
        They must be equal (wasm-bindgen-cli must match the library exactly). Update one of them."
 fi
-for pin in "binaryen:$BINARYEN_VERSION" "esbuild:$ESBUILD_VERSION" "playwright-core:$PLAYWRIGHT_CORE_VERSION"; do
+for pin in "binaryen:$BINARYEN_VERSION" "playwright-core:$PLAYWRIGHT_CORE_VERSION"; do
   name="${pin%%:*}" want="${pin#*:}"
   got="$(node -p "require('./package.json').devDependencies['$name'] || ''")"
   [ "$got" = "$want" ] || die "package.json pins $name '$got' but tools/versions.env says '$want'"
@@ -72,11 +72,11 @@ if ! venv_ok; then
   done_step
 fi
 
-# --- npm: binaryen (wasm-opt), esbuild, playwright-core ---------------------------------------
+# --- npm: binaryen (wasm-opt), playwright-core ---------------------------------------
 lock_sum="$(sha256sum package-lock.json package.json | sha256sum | cut -c1-64)"
 if [ "$(cat node_modules/.undelete-stamp 2>/dev/null)" != "$lock_sum" ] || [ ! -x node_modules/.bin/wasm-opt ] \
-   || [ ! -x node_modules/.bin/esbuild ]; then
-  step "npm ci (binaryen $BINARYEN_VERSION, esbuild $ESBUILD_VERSION, playwright-core $PLAYWRIGHT_CORE_VERSION)"
+   || [ ! -d node_modules/playwright-core ]; then
+  step "npm ci (binaryen $BINARYEN_VERSION, playwright-core $PLAYWRIGHT_CORE_VERSION)"
   npm ci --no-audit --no-fund --prefer-offline --loglevel=error
   echo "$lock_sum" > node_modules/.undelete-stamp
   done_step
