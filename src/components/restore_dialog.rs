@@ -27,8 +27,7 @@ pub fn RestoreDialog() -> impl IntoView {
         if pending.get_untracked() {
             // A restore that has been sent cannot be called back: the dialog stays until its
             // answer is in. Escape closes a modal <dialog> by itself; it opens again at once.
-            // (Preventing `cancel` instead is ~0.5 KB more wasm for another event type, and
-            // Chromium lets a second Escape through anyway.)
+            // (Preventing `cancel` is not enough: Chromium lets a second Escape through.)
             if let Some(dialog) = dialog_ref.get_untracked() {
                 let _ = dialog.show_modal();
             }

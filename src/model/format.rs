@@ -15,7 +15,7 @@ pub fn duration_text(ms: f64) -> String {
     if ms < MINUTE_MS {
         return "less than a minute".to_string();
     }
-    // Whole minutes first, then integer arithmetic (f64 `%` would bring fmod into the wasm).
+    // Whole minutes first, then integer arithmetic.
     let total_minutes = (ms / MINUTE_MS).floor() as u64;
     let per_hour = (HOUR_MS / MINUTE_MS) as u64;
     let per_day = (DAY_MS / MINUTE_MS) as u64;

@@ -8,10 +8,7 @@
 
 use std::sync::Arc;
 
-// FxHash, which Leptos already uses, instead of std's SipHash with random keys: the keys are
-// ARNs and tokens from our own AWS account, so hash flooding is no concern, and SipHash would be
-// extra code in the wasm.
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::model::secret_row::SecretRow;
 use crate::wire::SecretListEntry;

@@ -80,10 +80,7 @@ impl SecretRow {
 
     /// The lower-cased name, which the table sorts by.
     pub fn lower_name(&self) -> &str {
-        // `get`, which cannot fail here, rather than indexing: no panic path in the wasm.
-        self.search_text
-            .get(..self.lower_name_len)
-            .unwrap_or_default()
+        &self.search_text[..self.lower_name_len]
     }
 
     /// Every whitespace-separated term of the (lower-cased) query must occur somewhere.
