@@ -4,11 +4,17 @@
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+/// CSP for the UI. Trunk injects an inline module script that boots the wasm; its hash (and
+/// those of any inline styles) replace the placeholders.
+pub const UI_CSP_BASE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{HASHES}; \
+     style-src 'self'{STYLE_HASHES}; img-src 'self' data:; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /// The CSP for one HTML document.
 pub fn policy_for_html(html: &str) -> String {
     let scripts = hashes(&inline_blocks(html, "script"));
     let styles = hashes(&inline_blocks(html, "style"));
-    crate::server::UI_CSP_BASE
+    UI_CSP_BASE
         .replace("{HASHES}", &scripts)
         .replace("{STYLE_HASHES}", &styles)
 }

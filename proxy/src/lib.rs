@@ -5,6 +5,7 @@
 //! (aws-sigv4 + aws-config credentials); each action's accepted parameters in [`shapes`];
 //! refusals in [`errors`], the restore audit trail in [`audit`].
 
+pub mod action;
 pub mod audit;
 pub mod cli;
 pub mod config;

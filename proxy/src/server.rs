@@ -1,12 +1,11 @@
 //! The HTTP edge: axum routes, tower-http layers (body limit, timeout, trace, static files,
 //! CORS, headers) and the glue between policy, upstream and audit.
 
+use crate::action::{Action, MAX_BODY_BYTES};
 use crate::audit::{self, RestoreAudit};
 use crate::config::ProxyConfig;
 use crate::errors::{REFUSAL_HEADER, Refusal, json_error};
-use crate::policy::{
-    self, CORS_ALLOWED_REQUEST_HEADERS, CORS_EXPOSED_RESPONSE_HEADERS, MAX_BODY_BYTES, Policy,
-};
+use crate::policy::{self, CORS_ALLOWED_REQUEST_HEADERS, CORS_EXPOSED_RESPONSE_HEADERS, Policy};
 use crate::upstream::Upstream;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -42,12 +41,6 @@ use tower_http::trace::{Trace, TraceLayer};
 
 /// CSP for API answers: they are data, never documents.
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
-
-/// CSP for the UI. Trunk injects an inline module script that boots the wasm; its hash is
-/// added per response by [`html_csp`].
-pub const UI_CSP_BASE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{HASHES}; \
-     style-src 'self'{STYLE_HASHES}; img-src 'self' data:; connect-src 'self'; \
-     object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// Marks a response that carries a forwarded upstream answer (left untouched by
 /// [`shape_errors`]).
@@ -402,7 +395,7 @@ where
                 );
                 READS.count(valid.action);
             }
-            if valid.action == policy::Action::RestoreSecret {
+            if valid.action == Action::RestoreSecret {
                 audit::record(&RestoreAudit {
                     secret_id: valid.secret_id().map(str::to_owned),
                     status: upstream.status.as_u16(),
@@ -421,7 +414,7 @@ where
         }
         Err(refusal) => {
             tracing::warn!(action = valid.action.as_str(), %refusal, "upstream call failed");
-            if valid.action == policy::Action::RestoreSecret {
+            if valid.action == Action::RestoreSecret {
                 audit::record(&RestoreAudit {
                     secret_id: valid.secret_id().map(str::to_owned),
                     status: refusal.status().as_u16(),
@@ -703,11 +696,11 @@ struct ReadCounts {
 }
 
 impl ReadCounts {
-    fn count(&self, action: policy::Action) {
+    fn count(&self, action: Action) {
         let counter = match action {
-            policy::Action::ListSecrets => &self.list_secrets,
-            policy::Action::DescribeSecret => &self.describe_secret,
-            policy::Action::RestoreSecret => return,
+            Action::ListSecrets => &self.list_secrets,
+            Action::DescribeSecret => &self.describe_secret,
+            Action::RestoreSecret => return,
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
@@ -752,10 +745,10 @@ mod tests {
             .finish();
         tracing::subscriber::with_default(subscriber, || {
             log_read_summary();
-            READS.count(policy::Action::ListSecrets);
-            READS.count(policy::Action::ListSecrets);
-            READS.count(policy::Action::DescribeSecret);
-            READS.count(policy::Action::RestoreSecret);
+            READS.count(Action::ListSecrets);
+            READS.count(Action::ListSecrets);
+            READS.count(Action::DescribeSecret);
+            READS.count(Action::RestoreSecret);
             log_read_summary();
             log_read_summary();
         });

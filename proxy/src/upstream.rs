@@ -3,8 +3,9 @@
 //! platform verifier, bounded timeouts, no redirects) and returns the answer with only the
 //! allowlisted headers.
 
+use crate::action::{AMZ_JSON_1_1, Action};
 use crate::errors::{Refusal, error_chain};
-use crate::policy::{AMZ_JSON_1_1, Action, is_returnable_response_header};
+use crate::policy::is_returnable_response_header;
 use crate::signing::{SignError, Signer};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
