@@ -15,9 +15,7 @@ use undelete_proxy::signing::{self, Signer};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-// This runtime only starts up, accepts connections and waits for signals; requests are
-// served on one single-threaded runtime per core (`serve_threaded`).
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() {
     let cli = Cli::parse();
     let log = init_logging(cli.log_format);
@@ -131,9 +129,7 @@ async fn run(cli: Cli) -> Result<()> {
     );
 
     let summaries = tokio::spawn(server::log_read_summaries(server::READ_SUMMARY_INTERVAL));
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let served =
-        undelete_proxy::serve_threaded(&config, signer, listener, threads, shutdown_signal()).await;
+    let served = undelete_proxy::serve(&config, signer, listener, shutdown_signal()).await;
     summaries.abort();
     server::log_read_summary();
     served?;

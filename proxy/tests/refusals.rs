@@ -747,7 +747,7 @@ async fn both_upstream_transports_send_the_same_signed_request() {
         )
         .unwrap();
         assert_eq!(upstream.via_env_proxy(), via_env_proxy);
-        let app = undelete_proxy::server::router(&config, upstream);
+        let app = undelete_proxy::server::router(&config, upstream).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let server = tokio::spawn(async move {
