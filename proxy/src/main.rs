@@ -12,9 +12,6 @@ use undelete_proxy::policy::Policy;
 use undelete_proxy::server;
 use undelete_proxy::signing::{self, Signer};
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
