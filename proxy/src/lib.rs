@@ -12,7 +12,6 @@ pub mod cli;
 pub mod config;
 pub mod csp;
 pub mod errors;
-pub mod logging;
 pub mod policy;
 pub mod server;
 pub mod shapes;

@@ -7,7 +7,6 @@ use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 use undelete_proxy::cli::{Cli, LogFormat};
 use undelete_proxy::config::{self, ProxyConfig};
-use undelete_proxy::logging::{BatchedStderr, FlushGuard};
 use undelete_proxy::policy::Policy;
 use undelete_proxy::server;
 use undelete_proxy::signing::{self, Signer};
@@ -15,29 +14,25 @@ use undelete_proxy::signing::{self, Signer};
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
-    let log = init_logging(cli.log_format);
+    init_logging(cli.log_format);
     if let Err(error) = run(cli).await {
-        drop(log);
         eprintln!("undelete-proxy: error: {error:#}");
         std::process::exit(1);
     }
 }
 
-/// Logs go to stderr; per-request `info` lines are written in batches unless stderr is a
-/// terminal (see `undelete_proxy::logging`). The returned guard writes the rest when dropped.
-fn init_logging(format: LogFormat) -> FlushGuard {
+/// Logs (and the restore audit) go to stderr through tracing-subscriber's formatter, one line
+/// per event; `RUST_LOG` filters them (default `info`).
+fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let terminal = std::io::stderr().is_terminal();
-    let (writer, guard) = BatchedStderr::stderr(terminal);
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(terminal && std::env::var_os("NO_COLOR").is_none())
-        .with_writer(writer);
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
     }
-    guard
 }
 
 async fn run(cli: Cli) -> Result<()> {
