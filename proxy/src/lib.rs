@@ -17,6 +17,7 @@ pub mod server;
 pub mod shapes;
 pub mod signing;
 pub mod upstream;
+pub mod upstream_errors;
 
 #[cfg(test)]
 mod test_log;

@@ -1,11 +1,12 @@
 //! The upstream leg: builds the request to the fixed Secrets Manager endpoint from validated
 //! data only, signs it, sends it with reqwest and returns the answer with only the allowlisted
-//! headers.
+//! headers, an error in the AWS JSON shape ([`crate::upstream_errors`]).
 
 use crate::action::{AMZ_JSON_1_1, Action};
 use crate::errors::{Refusal, error_chain};
 use crate::policy::is_returnable_response_header;
 use crate::signing::{SignError, Signer};
+use crate::upstream_errors;
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue, StatusCode, header};
 use std::sync::Arc;
@@ -121,11 +122,22 @@ impl Upstream {
         }
         let response = request.send().await.map_err(map_reqwest_error)?;
         let status = response.status();
-        let headers = returnable_headers(response.headers());
-        let body = response.bytes().await.map_err(map_reqwest_error)?;
+        let mut headers = returnable_headers(response.headers());
+        let mut body = response.bytes().await.map_err(map_reqwest_error)?;
         if status.is_client_error() && is_expired_token(&body) {
             // Temporary credentials revoked or expired early: resolve afresh next time.
             self.signer.invalidate().await;
+        }
+        if !status.is_success() {
+            let content_type = headers
+                .iter()
+                .find(|(name, _)| *name == header::CONTENT_TYPE)
+                .and_then(|(_, value)| value.to_str().ok());
+            if let Some(json) = upstream_errors::as_aws_json(status, content_type, &body) {
+                headers.retain(|(name, _)| *name != header::CONTENT_TYPE);
+                headers.push((header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON_1_1)));
+                body = Bytes::from(json);
+            }
         }
         Ok(UpstreamResponse {
             status,
