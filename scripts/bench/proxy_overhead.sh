@@ -3,7 +3,9 @@
 # body), everything in one run on this machine, on loopback, on free ports:
 #   1. added latency: p50/p99 of a POST ListSecrets through the proxy minus straight to the
 #      upstream, with 1 connection (back to back) and with 50 connections (each sending its
-#      next request 20 ms after its answer: ~2,000 calls/s, busy but not saturated);
+#      next request 20 ms after its answer: ~2,000 calls/s, busy but not saturated); in rounds
+#      (default 3 x 5 s), direct and proxy next to each other, the median of the rounds' figures
+#      (on a shared machine one slow moment decides a single run's p99);
 #   2. throughput reference: wrk -c50 unpaced against the proxy and against nginx's own
 #      `proxy_pass` to the same upstream (no goal);
 #   3. under load: 200 connections for 30 s, unpaced: errors, non-2xx answers, and the proxy's
@@ -13,11 +15,13 @@
 #      its usual status and `__type`, every good one a 200, and the upstream (which logs each
 #      request's X-Amz-Target and Content-Length) must see nothing but the good calls.
 #   scripts/bench/proxy_overhead.sh PROXY_BIN OUT_JSON [SECONDS=10]
-# SECONDS is the length of each latency/throughput run (the load phase is 30 s).
+# SECONDS is the length of each throughput run and of the hostile mix. Knobs:
+# BENCH_LATENCY_ROUNDS (3), BENCH_LATENCY_SECONDS (5), BENCH_LOAD_SECONDS (30).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
 PROXY="$1"; OUT="$2"; SECONDS_EACH="${3:-10}"
 LOAD_SECONDS="${BENCH_LOAD_SECONDS:-30}"
+LAT_ROUNDS="${BENCH_LATENCY_ROUNDS:-3}"; LAT_SECONDS="${BENCH_LATENCY_SECONDS:-5}"
 command -v nginx >/dev/null || die "nginx is missing (apt-get install nginx-light)"
 command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk)"
 
@@ -124,10 +128,12 @@ wrk -t1 -c4 -d1s -s "$RUN/post.lua" "$VIA" >/dev/null
 wrk -t1 -c4 -d1s -s "$RUN/post.lua" "http://127.0.0.1:$NGX/api/secretsmanager" >/dev/null
 
 # 1. added latency
-wrk_run c1_direct 1 1 "$SECONDS_EACH" "$RUN/post.lua" "$DIRECT"
-wrk_run c1_proxy 1 1 "$SECONDS_EACH" "$RUN/post.lua" "$VIA"
-wrk_run c50_direct 2 50 "$SECONDS_EACH" "$RUN/paced.lua" "$DIRECT"
-wrk_run c50_proxy 2 50 "$SECONDS_EACH" "$RUN/paced.lua" "$VIA"
+for ((r = 1; r <= LAT_ROUNDS; r++)); do
+  wrk_run "c1_direct_$r" 1 1 "$LAT_SECONDS" "$RUN/post.lua" "$DIRECT"
+  wrk_run "c1_proxy_$r" 1 1 "$LAT_SECONDS" "$RUN/post.lua" "$VIA"
+  wrk_run "c50_direct_$r" 2 50 "$LAT_SECONDS" "$RUN/paced.lua" "$DIRECT"
+  wrk_run "c50_proxy_$r" 2 50 "$LAT_SECONDS" "$RUN/paced.lua" "$VIA"
+done
 # 2. throughput reference
 wrk_run nginx 2 50 "$SECONDS_EACH" "$RUN/post.lua" "http://127.0.0.1:$NGX/api/secretsmanager"
 wrk_run proxy 2 50 "$SECONDS_EACH" "$RUN/post.lua" "$VIA"
@@ -256,9 +262,9 @@ PY
 wait "$WRK_MIXED"
 log "bench: proxy under load and hostile mix done"
 
-python3 - "$RUN" "$OUT" "$SECONDS_EACH" "$LOAD_SECONDS" <<'PY'
-import json, re, sys
-run, out, seconds, load_seconds = sys.argv[1:]
+python3 - "$RUN" "$OUT" "$SECONDS_EACH" "$LOAD_SECONDS" "$LAT_ROUNDS" "$LAT_SECONDS" <<'PY'
+import json, re, statistics, sys
+run, out, seconds, load_seconds, rounds, lat_seconds = sys.argv[1:]
 def unit(v, u):
     return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[u]
 def parse(name):
@@ -274,9 +280,19 @@ def parse(name):
     res["non2xx"] = int(errs.group(1)) if errs else 0
     res["socket_errors"] = sum(int(x) for x in sock.groups()) if sock else 0
     return res
-res = {f"{k}": parse(k) for k in ("c1_direct", "c1_proxy", "c50_direct", "c50_proxy", "nginx", "proxy", "load")}
-res["latency_method"] = (f"wrk --latency, {seconds} s each; 1 connection back to back; 50 connections "
-                         "(-t2), each waiting 20 ms after an answer before its next request")
+res = {k: parse(k) for k in ("nginx", "proxy", "load")}
+med = statistics.median
+for c in ("c1", "c50"):
+    runs = [(parse(f"{c}_direct_{r}"), parse(f"{c}_proxy_{r}")) for r in range(1, int(rounds) + 1)]
+    for side, i in (("direct", 0), ("proxy", 1)):
+        res[f"{c}_{side}"] = {"p50_ms": med(x[i]["p50_ms"] for x in runs), "p99_ms": med(x[i]["p99_ms"] for x in runs),
+                              "rps": med(x[i]["rps"] for x in runs), "non2xx": sum(x[i]["non2xx"] for x in runs),
+                              "socket_errors": sum(x[i]["socket_errors"] for x in runs)}
+    res[f"{c}_added"] = {f"{q}_ms": med(p[f"{q}_ms"] - d[f"{q}_ms"] for d, p in runs) for q in ("p50", "p99")}
+    res[f"{c}_added"]["rounds_p99_ms"] = [round(p["p99_ms"] - d["p99_ms"], 2) for d, p in runs]
+res["latency_method"] = (f"wrk --latency, {rounds} rounds of {lat_seconds} s, direct then proxy in each; 1 connection"
+                         " back to back; 50 connections (-t2), each waiting 20 ms after an answer before its next"
+                         " request; medians of the rounds (added: of each round's proxy minus direct)")
 res["throughput_method"] = f"wrk -t2 -c50 -d{seconds}s, unpaced"
 samples = [tuple(map(float, l.split())) for l in open(f"{run}/rss.txt") if len(l.split()) == 2]
 after5 = next((kb for t, kb in samples if t >= 5), None)
