@@ -3,12 +3,29 @@
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// CSP for the UI. Trunk injects an inline module script that boots the wasm; its hash (and
+/// those of any inline styles) replace the placeholders.
+pub const UI_CSP_BASE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{HASHES}; \
+     style-src 'self'{STYLE_HASHES}; img-src 'self' data:; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// The CSP for the UI in `dir`: from its `index.html`, or without hashes if it has none.
+pub fn policy_for_static_dir(dir: &Path) -> anyhow::Result<String> {
+    let index = dir.join("index.html");
+    match std::fs::read_to_string(&index) {
+        Ok(html) => Ok(policy_for_html(&html)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(policy_for_html("")),
+        Err(error) => Err(anyhow::anyhow!("cannot read {}: {error}", index.display())),
+    }
+}
 
 /// The CSP for one HTML document.
 pub fn policy_for_html(html: &str) -> String {
     let scripts = hashes(&inline_blocks(html, "script"));
     let styles = hashes(&inline_blocks(html, "style"));
-    crate::server::UI_CSP_BASE
+    UI_CSP_BASE
         .replace("{HASHES}", &scripts)
         .replace("{STYLE_HASHES}", &styles)
 }
@@ -106,5 +123,22 @@ window.wasmBindings = bindings;
             "{plain}"
         );
         assert!(plain.contains("style-src 'self';"), "{plain}");
+    }
+
+    #[test]
+    fn the_static_dir_policy_comes_from_its_index_html() {
+        let dir = std::env::temp_dir().join(format!("undelete-csp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(
+            policy_for_static_dir(&dir).unwrap(),
+            policy_for_html(""),
+            "no index.html: no hashes"
+        );
+        std::fs::write(dir.join("index.html"), TRUNK_LIKE).unwrap();
+        assert_eq!(
+            policy_for_static_dir(&dir).unwrap(),
+            policy_for_html(TRUNK_LIKE)
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,6 +1,7 @@
 //! Proxy-made refusals, rendered in the AWS JSON 1.1 error shape
 //! (`{"__type": "...", "message": "..."}`) so the UI parses a single error format.
 
+use crate::action::{ALLOWED_ACTIONS, MAX_BODY_BYTES};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -28,7 +29,7 @@ pub enum Refusal {
     /// Body that is not a JSON object.
     InvalidBody(String),
     /// A parameter the action does not take, or a value of the wrong type or size
-    /// (`shapes::check_parameters`).
+    /// (`shapes::Input::parse`).
     InvalidParameter(String),
     /// Cross-origin request (or preflight) from an origin that is not allowed.
     ForbiddenOrigin(String),
@@ -93,7 +94,7 @@ impl Refusal {
         match self {
             Refusal::ActionNotAllowed(action) => format!(
                 "undelete-proxy does not forward the action {action:?}; allowed: {}",
-                crate::policy::ALLOWED_ACTIONS.join(", ")
+                ALLOWED_ACTIONS.join(", ")
             ),
             Refusal::ReadOnly => {
                 "undelete-proxy runs with --read-only: RestoreSecret is refused".to_string()
@@ -108,10 +109,9 @@ impl Refusal {
             Refusal::UnsupportedMediaType => {
                 "Content-Type must be application/x-amz-json-1.1".to_string()
             }
-            Refusal::RequestTooLarge => format!(
-                "request body is larger than {} bytes",
-                crate::policy::MAX_BODY_BYTES
-            ),
+            Refusal::RequestTooLarge => {
+                format!("request body is larger than {} bytes", MAX_BODY_BYTES)
+            }
             Refusal::InvalidBody(why) => format!("request body must be a JSON object: {why}"),
             Refusal::InvalidParameter(why) => why.clone(),
             Refusal::ForbiddenOrigin(origin) => {

@@ -1,21 +1,23 @@
 //! undelete-proxy: the signing proxy behind the Undelete dashboard.
 //!
-//! Layout: [`policy`] (pure allowlist/header/origin rules) → [`server`] (HTTP edge) →
-//! [`upstream`] (hyper-util keep-alive pool to the fixed endpoint) with [`signing`]
-//! (aws-sigv4 + aws-config credentials); each action's accepted parameters in [`shapes`];
-//! refusals in [`errors`], the restore audit trail in [`audit`].
+//! Layout: [`server`] (one axum `Router` with tower-http layers, served by `axum::serve`) →
+//! [`policy`] (pure allowlist/header/origin rules) and [`shapes`] (each action's typed input) →
+//! [`upstream`] (reqwest's keep-alive pool to the fixed endpoint) with [`signing`] (aws-sigv4 +
+//! aws-config credentials); the actions and limits in [`action`], refusals in [`errors`], the
+//! restore audit trail in [`audit`], the UI's CSP in [`csp`].
 
+pub mod action;
 pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod csp;
 pub mod errors;
-pub mod logging;
 pub mod policy;
 pub mod server;
 pub mod shapes;
 pub mod signing;
 pub mod upstream;
+pub mod upstream_errors;
 
 #[cfg(test)]
 mod test_log;
@@ -23,17 +25,17 @@ mod test_log;
 use crate::config::ProxyConfig;
 use crate::signing::Signer;
 use crate::upstream::Upstream;
+use axum::serve::ListenerExt;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 /// Builds the application router for `config`, signing with `signer`.
 pub fn app(config: &ProxyConfig, signer: Signer) -> anyhow::Result<axum::Router> {
     let upstream = Upstream::new(config.endpoint.clone(), signer, config.upstream_timeout)?;
-    Ok(server::router(config, upstream))
+    server::router(config, upstream)
 }
 
 /// Serves until `shutdown` resolves, then finishes in-flight requests.
@@ -43,60 +45,19 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let upstream = Upstream::new(config.endpoint.clone(), signer, config.upstream_timeout)?;
-    server::serve_app(server::App::new(config, upstream), listener, shutdown).await
-}
-
-/// Like [`serve`], on `threads` threads that each run their own single-threaded runtime with
-/// their own upstream connection pool: a connection accepted here is handed to the threads in
-/// turn and stays on its thread, so a request never moves between threads (no work
-/// stealing, no cross-thread wake-ups between the client side and the upstream side).
-/// Credentials are shared. Stops accepting when `shutdown` resolves, then waits until every
-/// thread has finished its connections.
-pub async fn serve_threaded(
-    config: &ProxyConfig,
-    signer: Signer,
-    listener: TcpListener,
-    threads: usize,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
-    let signer = Arc::new(signer);
-    let mut handovers = Vec::new();
-    let mut finished = Vec::new();
-    for index in 0..threads.max(1) {
-        let upstream = Upstream::new(
-            config.endpoint.clone(),
-            signer.clone(),
-            config.upstream_timeout,
-        )?;
-        let app = server::App::new(config, upstream);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        let (handover, incoming) = mpsc::unbounded_channel();
-        let (done, finished_rx) = oneshot::channel::<()>();
-        std::thread::Builder::new()
-            .name(format!("undelete-proxy-{index}"))
-            .spawn(move || {
-                runtime.block_on(server::serve_handed_over(app, incoming));
-                drop(done);
-            })?;
-        handovers.push(handover);
-        finished.push(finished_rx);
-    }
-    let mut next = 0;
-    server::accept_until(listener, shutdown, |stream, peer| match stream.into_std() {
-        Ok(stream) => {
-            let _ = handovers[next % handovers.len()].send((stream, peer));
-            next += 1;
+    let app = app(config, signer)?;
+    // Answers are small: send them at once rather than waiting to fill a TCP segment.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::trace!("cannot set TCP_NODELAY: {error}");
         }
-        Err(error) => tracing::error!("cannot hand over a connection from {peer}: {error}"),
-    })
-    .await;
-    drop(handovers);
-    for thread in finished {
-        let _ = thread.await;
-    }
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     Ok(())
 }
 

@@ -7,42 +7,32 @@ use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 use undelete_proxy::cli::{Cli, LogFormat};
 use undelete_proxy::config::{self, ProxyConfig};
-use undelete_proxy::logging::{BatchedStderr, FlushGuard};
 use undelete_proxy::policy::Policy;
 use undelete_proxy::server;
 use undelete_proxy::signing::{self, Signer};
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-// This runtime only starts up, accepts connections and waits for signals; requests are
-// served on one single-threaded runtime per core (`serve_threaded`).
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() {
     let cli = Cli::parse();
-    let log = init_logging(cli.log_format);
+    init_logging(cli.log_format);
     if let Err(error) = run(cli).await {
-        drop(log);
         eprintln!("undelete-proxy: error: {error:#}");
         std::process::exit(1);
     }
 }
 
-/// Logs go to stderr; per-request `info` lines are written in batches unless stderr is a
-/// terminal (see `undelete_proxy::logging`). The returned guard writes the rest when dropped.
-fn init_logging(format: LogFormat) -> FlushGuard {
+/// Logs (and the restore audit) go to stderr through tracing-subscriber's formatter, one line
+/// per event; `RUST_LOG` filters them (default `info`).
+fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let terminal = std::io::stderr().is_terminal();
-    let (writer, guard) = BatchedStderr::stderr(terminal);
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(terminal && std::env::var_os("NO_COLOR").is_none())
-        .with_writer(writer);
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
     }
-    guard
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -131,9 +121,7 @@ async fn run(cli: Cli) -> Result<()> {
     );
 
     let summaries = tokio::spawn(server::log_read_summaries(server::READ_SUMMARY_INTERVAL));
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let served =
-        undelete_proxy::serve_threaded(&config, signer, listener, threads, shutdown_signal()).await;
+    let served = undelete_proxy::serve(&config, signer, listener, shutdown_signal()).await;
     summaries.abort();
     server::log_read_summary();
     served?;

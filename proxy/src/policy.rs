@@ -3,21 +3,11 @@
 //! and what a valid request looks like. No I/O, no signing, no HTTP server types beyond
 //! `http` header/method values — everything here is unit-tested in isolation.
 
+use crate::action::{AMZ_JSON_1_1, Action, MAX_BODY_BYTES, TARGET_PREFIX};
 use crate::errors::Refusal;
+use crate::shapes::Input;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use serde_json::{Map, Value};
-
-/// The only `secretsmanager.<Action>` targets that are ever forwarded.
-pub const ALLOWED_ACTIONS: [&str; 3] = ["ListSecrets", "DescribeSecret", "RestoreSecret"];
-
-/// Prefix of a valid `X-Amz-Target`.
-pub const TARGET_PREFIX: &str = "secretsmanager.";
-
-/// Largest accepted request body (64 KiB). A ListSecrets filter set is a few hundred bytes.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// The content type the AWS SDKs send for Secrets Manager (AWS JSON 1.1).
-pub const AMZ_JSON_1_1: &str = "application/x-amz-json-1.1";
 
 /// Request headers a browser may ask for in a CORS preflight. Only `Content-Type` and
 /// `X-Amz-Target` are ever forwarded; the SDK bookkeeping headers are accepted and dropped.
@@ -33,38 +23,6 @@ pub const CORS_ALLOWED_REQUEST_HEADERS: [&str; 5] = [
 /// count "time left" with it when the browser's clock is off.
 pub const CORS_EXPOSED_RESPONSE_HEADERS: [&str; 2] = ["x-amzn-requestid", "date"];
 
-/// Secrets Manager actions the proxy forwards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    ListSecrets,
-    DescribeSecret,
-    RestoreSecret,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::ListSecrets => "ListSecrets",
-            Action::DescribeSecret => "DescribeSecret",
-            Action::RestoreSecret => "RestoreSecret",
-        }
-    }
-
-    /// Whether the action changes state in AWS.
-    pub fn is_mutating(self) -> bool {
-        matches!(self, Action::RestoreSecret)
-    }
-
-    /// The value for the upstream `X-Amz-Target` header (rebuilt, never copied from the client).
-    pub fn target(self) -> &'static str {
-        match self {
-            Action::ListSecrets => "secretsmanager.ListSecrets",
-            Action::DescribeSecret => "secretsmanager.DescribeSecret",
-            Action::RestoreSecret => "secretsmanager.RestoreSecret",
-        }
-    }
-}
-
 /// Run-time policy switches (from the CLI).
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
@@ -77,23 +35,23 @@ pub struct Policy {
     pub loopback_hosts_only: bool,
 }
 
-/// A request that passed every check: the action and the parsed JSON object body.
+/// A request that passed every check: the action and its typed input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidRequest {
     pub action: Action,
-    pub body: Map<String, Value>,
+    pub input: Input,
 }
 
 impl ValidRequest {
-    /// `SecretId` from the body, if it is a string (used by the audit log).
+    /// `SecretId` of the input, if the action has one (used by the audit log).
     pub fn secret_id(&self) -> Option<&str> {
-        self.body.get("SecretId").and_then(Value::as_str)
+        self.input.secret_id()
     }
 
-    /// The body to send upstream: re-serialised from what was validated, so what AWS sees is
+    /// The body to send upstream: the typed input serialised again, so what AWS sees is
     /// exactly what the proxy checked and audits (no duplicate-key games).
     pub fn upstream_body(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.body).expect("a JSON map always serialises")
+        self.input.to_json()
     }
 }
 
@@ -146,12 +104,8 @@ pub fn parse_target(value: Option<&HeaderValue>) -> Result<&str, Refusal> {
 /// such as `GetSecretValue`) → 403 `ActionNotAllowed`; `RestoreSecret` under `--read-only`
 /// → 403 `ReadOnlyMode`.
 pub fn check_action(action: &str, read_only: bool) -> Result<Action, Refusal> {
-    let action = match action {
-        "ListSecrets" => Action::ListSecrets,
-        "DescribeSecret" => Action::DescribeSecret,
-        "RestoreSecret" => Action::RestoreSecret,
-        other => return Err(Refusal::ActionNotAllowed(other.to_string())),
-    };
+    let action =
+        Action::from_name(action).ok_or_else(|| Refusal::ActionNotAllowed(action.to_string()))?;
     if read_only && action.is_mutating() {
         return Err(Refusal::ReadOnly);
     }
@@ -205,9 +159,8 @@ pub fn validate_request(
     }
     let action = parse_target(headers.get("x-amz-target"))?;
     let action = check_action(action, policy.read_only)?;
-    let body = check_body(body)?;
-    crate::shapes::check_parameters(action, &body)?;
-    Ok(ValidRequest { action, body })
+    let input = Input::parse(action, check_body(body)?)?;
+    Ok(ValidRequest { action, input })
 }
 
 /// Request headers that may be copied from the client to the upstream request. This is an
@@ -391,6 +344,7 @@ pub fn check_preflight(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::action::ALLOWED_ACTIONS;
 
     fn hv(s: &str) -> HeaderValue {
         HeaderValue::from_str(s).unwrap()

@@ -1,53 +1,35 @@
 //! The HTTP edge: axum routes, tower-http layers (body limit, timeout, trace, static files,
 //! CORS, headers) and the glue between policy, upstream and audit.
 
+use crate::action::{Action, MAX_BODY_BYTES};
 use crate::audit::{self, RestoreAudit};
 use crate::config::ProxyConfig;
 use crate::errors::{REFUSAL_HEADER, Refusal, json_error};
-use crate::policy::{
-    self, CORS_ALLOWED_REQUEST_HEADERS, CORS_EXPOSED_RESPONSE_HEADERS, MAX_BODY_BYTES, Policy,
-};
+use crate::policy::{self, CORS_ALLOWED_REQUEST_HEADERS, CORS_EXPOSED_RESPONSE_HEADERS, Policy};
 use crate::upstream::Upstream;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Extension, Router};
-use bytes::Bytes;
-use http_body_util::{BodyExt, Limited};
-use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
-use std::convert::Infallible;
-use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::net::TcpListener;
-use tower::{Layer, ServiceBuilder};
-use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
+use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{Trace, TraceLayer};
+use tower_http::trace::TraceLayer;
 
 /// CSP for API answers: they are data, never documents.
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
-
-/// CSP for the UI. Trunk injects an inline module script that boots the wasm; its hash is
-/// added per response by [`html_csp`].
-pub const UI_CSP_BASE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{HASHES}; \
-     style-src 'self'{STYLE_HASHES}; img-src 'self' data:; connect-src 'self'; \
-     object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// Marks a response that carries a forwarded upstream answer (left untouched by
 /// [`shape_errors`]).
@@ -84,17 +66,15 @@ impl AppState {
     }
 }
 
-/// Builds the whole application.
-pub fn router(config: &ProxyConfig, upstream: Upstream) -> Router {
-    router_with_state(config, AppState::new(config, upstream))
-}
-
-fn router_with_state(config: &ProxyConfig, state: AppState) -> Router {
-    // All layers of a router go into one `ServiceBuilder` (outermost first) and are applied
-    // with a single `Router::layer`: each `Router::layer` call boxes the route again, which
-    // costs an allocation and a clone of the boxed service per request and layer.
+/// Builds the whole application: one router, with the API's layers on `/api` and the static
+/// UI (when `--static-dir` is given) as the fallback. Fails when the UI's `index.html` cannot
+/// be read (its CSP is computed here, once).
+pub fn router(config: &ProxyConfig, upstream: Upstream) -> anyhow::Result<Router> {
+    let state = AppState::new(config, upstream);
     let cors = (!config.policy.allowed_origins.is_empty())
         .then(|| cors_layer(&config.policy.allowed_origins));
+    // Outermost first: the API's headers on every answer, error bodies in the AWS shape, the
+    // host/origin checks before CORS, then the whole-request timeout and the body limit.
     let api = Router::new()
         .route("/api/secretsmanager", any(secretsmanager))
         .route("/api/config", get(api_config).fallback(config_wrong_method))
@@ -123,11 +103,11 @@ fn router_with_state(config: &ProxyConfig, state: AppState) -> Router {
 
     let mut app = Router::new().route("/healthz", get(healthz)).merge(api);
     app = match &config.static_dir {
-        Some(dir) => app.fallback_service(static_files(dir)),
+        Some(dir) => app.fallback_service(static_files(dir)?),
         None => app.route("/", get(no_ui)),
     };
     let [frame, referrer, nosniff] = SECURITY_HEADERS;
-    app.layer(
+    Ok(app.layer(
         ServiceBuilder::new()
             .layer(TraceLayer::new_for_http())
             .layer(SetResponseHeaderLayer::if_not_present(
@@ -142,7 +122,7 @@ fn router_with_state(config: &ProxyConfig, state: AppState) -> Router {
                 nosniff.0,
                 HeaderValue::from_static(nosniff.1),
             )),
-    )
+    ))
 }
 
 /// Headers on every response (unless the response already has them).
@@ -154,12 +134,28 @@ const SECURITY_HEADERS: [(HeaderName, &str); 3] = [
 
 /// The UI's files. A release build puts `.br` and `.gz` copies next to the scripts, the wasm and
 /// the CSS (scripts/trunk-post-build.mjs), sent to browsers that accept them: over a network the
-/// dashboard is then ~82 KB (brotli) instead of ~247 KB. `index.html` has none: `html_csp`
-/// reads it.
-fn static_files(dir: &Path) -> Router {
-    Router::new()
+/// dashboard is then ~82 KB (brotli) instead of ~247 KB. HTML documents get the UI's CSP,
+/// computed from `index.html` now: a rebuilt UI needs a restart of the proxy.
+fn static_files(dir: &Path) -> anyhow::Result<Router> {
+    let csp = crate::csp::policy_for_static_dir(dir)?;
+    let csp = HeaderValue::from_str(&csp)?;
+    let html_csp = move |response: &Response| is_html_document(response).then(|| csp.clone());
+    Ok(Router::new()
         .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
-        .layer(map_response(html_csp))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            html_csp,
+        )))
+}
+
+/// A successful `text/html` answer.
+fn is_html_document(response: &Response) -> bool {
+    response.status().is_success()
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"))
 }
 
 fn cors_layer(origins: &[String]) -> CorsLayer {
@@ -310,44 +306,27 @@ fn copy_extra_headers(from: &HeaderMap, to: &mut HeaderMap) {
     }
 }
 
-/// `POST /api/secretsmanager` through the router (see [`api_call`]).
+/// `POST /api/secretsmanager`: validate, sign, forward, pass the answer back, audit restores.
 async fn secretsmanager(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    request: Request,
+    method: Method,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let (parts, body) = request.into_parts();
+    let inner = &state.0;
     let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
-    api_call(&state.0, &parts.method, &parts.headers, body, peer).await
-}
-
-/// `POST /api/secretsmanager`: validate, sign, forward, pass the answer back, audit restores.
-async fn api_call<B>(
-    inner: &Inner,
-    method: &Method,
-    headers: &HeaderMap,
-    body: B,
-    peer: Option<SocketAddr>,
-) -> Response
-where
-    B: http_body::Body<Data = Bytes>,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    let bytes = if *method == Method::POST {
-        match Limited::new(body, MAX_BODY_BYTES + 1).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(e) => {
-                let text = crate::errors::error_chain(&*e);
-                let refusal = if text.contains("length limit") {
-                    Refusal::RequestTooLarge
-                } else {
-                    Refusal::InvalidBody(format!("could not read the body: {text}"))
-                };
-                return refusal.into_response();
-            }
+    // The body is limited by `RequestBodyLimitLayer` (a declared `Content-Length` over the
+    // limit never gets here; a streamed body fails its read past the limit).
+    let bytes = match body {
+        Ok(bytes) => bytes,
+        Err(BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_))) => {
+            return Refusal::RequestTooLarge.into_response();
         }
-    } else {
-        Bytes::new()
+        Err(rejection) => {
+            let why = format!("could not read the body: {}", rejection.body_text());
+            return Refusal::InvalidBody(why).into_response();
+        }
     };
 
     let is_restore = policy::parse_target(headers.get("x-amz-target")) == Ok("RestoreSecret");
@@ -355,15 +334,15 @@ where
         secret_id: None,
         status: 0,
         request_id: None,
-        identity: audit::identity_from(headers, inner.identity_header.as_ref()),
+        identity: audit::identity_from(&headers, inner.identity_header.as_ref()),
         client: peer.map(|addr| addr.to_string()),
         outcome: String::new(),
     };
 
-    let valid = match policy::validate_request(method, headers, &bytes, &inner.policy) {
+    let valid = match policy::validate_request(&method, &headers, &bytes, &inner.policy) {
         Ok(valid) => valid,
         Err(refusal) => {
-            if is_restore && *method == Method::POST {
+            if is_restore && method == Method::POST {
                 audit::record(&RestoreAudit {
                     secret_id: serde_json::from_slice::<serde_json::Value>(&bytes)
                         .ok()
@@ -402,7 +381,7 @@ where
                 );
                 READS.count(valid.action);
             }
-            if valid.action == policy::Action::RestoreSecret {
+            if valid.action == Action::RestoreSecret {
                 audit::record(&RestoreAudit {
                     secret_id: valid.secret_id().map(str::to_owned),
                     status: upstream.status.as_u16(),
@@ -421,7 +400,7 @@ where
         }
         Err(refusal) => {
             tracing::warn!(action = valid.action.as_str(), %refusal, "upstream call failed");
-            if valid.action == policy::Action::RestoreSecret {
+            if valid.action == Action::RestoreSecret {
                 audit::record(&RestoreAudit {
                     secret_id: valid.secret_id().map(str::to_owned),
                     status: refusal.status().as_u16(),
@@ -432,262 +411,6 @@ where
             refusal.into_response()
         }
     }
-}
-
-/// Adds a CSP to HTML documents from `--static-dir`, allowing exactly the inline scripts and
-/// styles the document contains (Trunk injects one inline module script to boot the wasm).
-async fn html_csp(response: Response) -> Response {
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if !is_html || !response.status().is_success() {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "could not read document").into_response();
-    };
-    let csp = crate::csp::policy_for_html(&String::from_utf8_lossy(&bytes));
-    if let Ok(value) = HeaderValue::from_str(&csp) {
-        parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
-    }
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(bytes))
-}
-
-/// The path of the AWS JSON 1.1 endpoint.
-const API_PATH: &str = "/api/secretsmanager";
-
-/// The application as [`crate::serve`] runs it: the [`router`], plus a direct path for
-/// `/api/secretsmanager` that gives the same answers without the router's per-request
-/// dispatch and middleware: the same host/origin checks, body limit, timeout, handler and
-/// headers, in the same order, and the same `TraceLayer`.
-#[derive(Clone)]
-pub struct App {
-    state: AppState,
-    router: Router,
-    /// Off when `--allow-origin` is given: the CORS layer (preflights, `Vary` and
-    /// `Access-Control-*` headers) then stays in charge of every API answer.
-    fast_path: bool,
-}
-
-impl App {
-    pub fn new(config: &ProxyConfig, upstream: Upstream) -> Self {
-        let state = AppState::new(config, upstream);
-        App {
-            router: router_with_state(config, state.clone()),
-            state,
-            fast_path: config.policy.allowed_origins.is_empty(),
-        }
-    }
-
-    /// The hyper service for one client connection from `peer`.
-    pub fn connection(&self, peer: SocketAddr) -> Connection {
-        Connection {
-            app: self.clone(),
-            api: TraceLayer::new_for_http().layer(DirectApi {
-                state: self.state.clone(),
-                peer,
-            }),
-            peer,
-        }
-    }
-}
-
-type BoxResponseFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
-
-/// Serves one connection: `/api/secretsmanager` directly, everything else via the router.
-#[derive(Clone)]
-pub struct Connection {
-    app: App,
-    api: Trace<DirectApi, SharedClassifier<ServerErrorsAsFailures>>,
-    peer: SocketAddr,
-}
-
-impl hyper::service::Service<http::Request<Incoming>> for Connection {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = BoxResponseFuture;
-
-    fn call(&self, request: http::Request<Incoming>) -> Self::Future {
-        if self.app.fast_path && request.uri().path() == API_PATH {
-            let future = tower::Service::call(&mut self.api.clone(), request);
-            Box::pin(async move { future.await.map(|response| response.map(Body::new)) })
-        } else {
-            let mut request = request.map(Body::new);
-            request.extensions_mut().insert(ConnectInfo(self.peer));
-            Box::pin(tower::Service::call(&mut self.app.router.clone(), request))
-        }
-    }
-}
-
-/// `/api/secretsmanager` without the router (see [`App`]).
-#[derive(Clone)]
-pub struct DirectApi {
-    state: AppState,
-    peer: SocketAddr,
-}
-
-impl tower::Service<http::Request<Incoming>> for DirectApi {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = BoxResponseFuture;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: http::Request<Incoming>) -> Self::Future {
-        let state = self.state.clone();
-        let peer = self.peer;
-        Box::pin(async move { Ok(direct_api(&state.0, request, peer).await) })
-    }
-}
-
-/// What the router's layers do for `/api/secretsmanager`, outermost first: host and origin
-/// checks, the `Content-Length` limit (413), the whole-request timeout (504), the handler
-/// (whose body read is limited as `RequestBodyLimitLayer` limits it), then the API and
-/// security headers. Every answer here is either forwarded or a proxy refusal, so there is
-/// nothing for `shape_errors` to reshape.
-async fn direct_api(inner: &Inner, request: http::Request<Incoming>, peer: SocketAddr) -> Response {
-    let (parts, body) = request.into_parts();
-    let checked = check_host_and_origin(&inner.policy, &parts.method, &parts.uri, &parts.headers);
-    let mut response = match checked {
-        Err(refusal) => refusal.into_response(),
-        Ok(()) => {
-            let declared = parts
-                .headers
-                .get(header::CONTENT_LENGTH)
-                .and_then(|value| value.to_str().ok()?.parse::<usize>().ok());
-            match declared {
-                Some(length) if length > MAX_BODY_BYTES => Refusal::RequestTooLarge.into_response(),
-                _ => {
-                    let limit = declared.unwrap_or(MAX_BODY_BYTES).min(MAX_BODY_BYTES);
-                    let body = Limited::new(body, limit);
-                    let call = api_call(inner, &parts.method, &parts.headers, body, Some(peer));
-                    match tokio::time::timeout(inner.request_timeout, call).await {
-                        Ok(response) => response,
-                        Err(_) => Refusal::UpstreamTimeout.into_response(),
-                    }
-                }
-            }
-        }
-    };
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(API_CSP),
-    );
-    for (name, value) in SECURITY_HEADERS {
-        headers
-            .entry(name)
-            .or_insert_with(|| HeaderValue::from_static(value));
-    }
-    response
-}
-
-/// Serves `app` on `listener` until `shutdown` resolves, then lets open connections finish.
-/// Like `axum::serve` (HTTP/1.1 and HTTP/2, graceful shutdown, the same accept-error
-/// handling), with `TCP_NODELAY` on accepted connections.
-pub async fn serve_app(
-    app: App,
-    listener: TcpListener,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
-    let connections = Connections::new();
-    accept_until(listener, shutdown, |stream, peer| {
-        connections.serve(&app, stream, peer)
-    })
-    .await;
-    connections.shutdown().await;
-    Ok(())
-}
-
-/// Serves the connections handed over on `incoming` (see [`crate::serve_threaded`]) until
-/// the sending side is dropped, then lets them finish.
-pub async fn serve_handed_over(
-    app: App,
-    mut incoming: tokio::sync::mpsc::UnboundedReceiver<(std::net::TcpStream, SocketAddr)>,
-) {
-    let connections = Connections::new();
-    while let Some((stream, peer)) = incoming.recv().await {
-        match tokio::net::TcpStream::from_std(stream) {
-            Ok(stream) => connections.serve(&app, stream, peer),
-            Err(error) => tracing::error!("cannot serve a connection from {peer}: {error}"),
-        }
-    }
-    connections.shutdown().await;
-}
-
-/// Accepts connections until `shutdown` resolves, then closes the listener.
-pub async fn accept_until(
-    listener: TcpListener,
-    shutdown: impl Future<Output = ()>,
-    mut on_accept: impl FnMut(tokio::net::TcpStream, SocketAddr),
-) {
-    let mut shutdown = std::pin::pin!(shutdown);
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => on_accept(stream, peer),
-                Err(error) => handle_accept_error(error).await,
-            },
-            () = &mut shutdown => break,
-        }
-    }
-}
-
-/// The open connections of one runtime.
-struct Connections {
-    builder: auto::Builder<TokioExecutor>,
-    graceful: GracefulShutdown,
-}
-
-impl Connections {
-    fn new() -> Self {
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder.http2().enable_connect_protocol();
-        Connections {
-            builder,
-            graceful: GracefulShutdown::new(),
-        }
-    }
-
-    fn serve(&self, app: &App, stream: tokio::net::TcpStream, peer: SocketAddr) {
-        let _ = stream.set_nodelay(true);
-        let connection = self
-            .builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), app.connection(peer))
-            .into_owned();
-        let connection = self.graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::trace!("failed to serve connection: {error:#}");
-            }
-        });
-    }
-
-    /// Asks every open connection to finish its current request and close; waits for them.
-    async fn shutdown(self) {
-        self.graceful.shutdown().await;
-    }
-}
-
-/// As `axum::serve`: connection errors are skipped; others (e.g. out of file descriptors)
-/// are logged and accepting pauses for a second.
-async fn handle_accept_error(error: std::io::Error) {
-    use std::io::ErrorKind;
-    if matches!(
-        error.kind(),
-        ErrorKind::ConnectionRefused | ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset
-    ) {
-        return;
-    }
-    tracing::error!("accept error: {error}");
-    tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
 /// Successful read-only calls since the last [`log_read_summary`] (all proxies of the
@@ -703,11 +426,11 @@ struct ReadCounts {
 }
 
 impl ReadCounts {
-    fn count(&self, action: policy::Action) {
+    fn count(&self, action: Action) {
         let counter = match action {
-            policy::Action::ListSecrets => &self.list_secrets,
-            policy::Action::DescribeSecret => &self.describe_secret,
-            policy::Action::RestoreSecret => return,
+            Action::ListSecrets => &self.list_secrets,
+            Action::DescribeSecret => &self.describe_secret,
+            Action::RestoreSecret => return,
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
@@ -752,10 +475,10 @@ mod tests {
             .finish();
         tracing::subscriber::with_default(subscriber, || {
             log_read_summary();
-            READS.count(policy::Action::ListSecrets);
-            READS.count(policy::Action::ListSecrets);
-            READS.count(policy::Action::DescribeSecret);
-            READS.count(policy::Action::RestoreSecret);
+            READS.count(Action::ListSecrets);
+            READS.count(Action::ListSecrets);
+            READS.count(Action::DescribeSecret);
+            READS.count(Action::RestoreSecret);
             log_read_summary();
             log_read_summary();
         });

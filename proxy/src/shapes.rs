@@ -1,25 +1,33 @@
-//! The parameters each forwarded action accepts, from the AWS service model (botocore's
-//! `secretsmanager/2017-10-17/service-2.json`: the input shapes of ListSecrets, DescribeSecret and
-//! RestoreSecret, with their types, bounds and enums).
+//! The parameters each forwarded action accepts: one typed input per action, with the members
+//! and limits of the AWS service model (botocore's `secretsmanager/2017-10-17/service-2.json`:
+//! the input shapes of ListSecrets, DescribeSecret and RestoreSecret).
 //!
 //! A request whose body names anything else, or a value of the wrong type or size, is refused
 //! here rather than forwarded: AWS would reject most of it too, but a RestoreSecret without a
 //! usable `SecretId` must not reach AWS (or the audit log) at all, and nothing the UI never sends
-//! should ride along on a signed request.
+//! should ride along on a signed request. What is forwarded is the typed input serialised again,
+//! so AWS sees exactly what was checked. An explicit `null` for an optional member reads as
+//! absent, as AWS reads it.
 
+use crate::action::Action;
 use crate::errors::Refusal;
-use crate::policy::Action;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::fmt;
 
 /// `SecretIdType`: 1 to 2048 characters.
-const SECRET_ID_MAX: usize = 2048;
+pub const SECRET_ID_MAX: usize = 2048;
 /// `NextTokenType`: 1 to 4096 characters.
-const NEXT_TOKEN_MAX: usize = 4096;
+pub const NEXT_TOKEN_MAX: usize = 4096;
+/// `MaxResultsType`: 1 to 100.
+pub const MAX_RESULTS_MAX: u64 = 100;
 /// `FiltersListType`: at most 10 filters; `FilterValuesStringList`: 1 to 10 values of at most
 /// 512 characters each.
-const FILTERS_MAX: usize = 10;
-const FILTER_VALUES_MAX: usize = 10;
-const FILTER_VALUE_MAX: usize = 512;
+pub const FILTERS_MAX: usize = 10;
+pub const FILTER_VALUES_MAX: usize = 10;
+pub const FILTER_VALUE_MAX: usize = 512;
+/// The wire names of [`FilterKey`], [`SortOrder`] and [`SortBy`] (for the refusals' words).
 const FILTER_KEYS: [&str; 7] = [
     "description",
     "name",
@@ -37,103 +45,298 @@ const SORT_BY: [&str; 4] = [
     "name",
 ];
 
-/// Checks `body` against `action`'s input shape.
-pub fn check_parameters(action: Action, body: &Map<String, Value>) -> Result<(), Refusal> {
-    let invalid = |why: String| {
-        Err(Refusal::InvalidParameter(format!(
-            "{}: {why}",
-            action.as_str()
-        )))
-    };
-    match action {
-        Action::DescribeSecret | Action::RestoreSecret => {
-            if let Some(name) = body.keys().find(|k| *k != "SecretId") {
-                return invalid(format!(
-                    "unknown parameter {name:?} (only SecretId is accepted)"
-                ));
-            }
-            match body.get("SecretId") {
-                Some(Value::String(id)) if (1..=SECRET_ID_MAX).contains(&id.chars().count()) => {
-                    Ok(())
-                }
-                _ => invalid(format!(
-                    "SecretId is required: a string of 1 to {SECRET_ID_MAX} characters"
-                )),
-            }
-        }
-        Action::ListSecrets => {
-            for (name, value) in body {
-                let ok = match name.as_str() {
-                    "IncludePlannedDeletion" => value.is_boolean(),
-                    "MaxResults" => value.as_u64().is_some_and(|n| (1..=100).contains(&n)),
-                    "NextToken" => is_string_of(value, NEXT_TOKEN_MAX),
-                    "SortOrder" => is_one_of(value, &SORT_ORDERS),
-                    "SortBy" => is_one_of(value, &SORT_BY),
-                    "Filters" => is_filter_list(value),
-                    _ => return invalid(format!("unknown parameter {name:?}")),
-                };
-                // AWS reads an explicit null as an absent optional member.
-                let ok = ok || value.is_null();
-                if !ok {
-                    return invalid(format!("{name} {}", expected(name)));
-                }
-            }
-            Ok(())
+/// `ListSecretsRequest`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ListSecretsInput {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_planned_deletion: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<MaxResults>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<NextToken>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Filters>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort_order: Option<SortOrder>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort_by: Option<SortBy>,
+}
+
+/// `DescribeSecretRequest`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct DescribeSecretInput {
+    pub secret_id: SecretId,
+}
+
+/// `RestoreSecretRequest`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct RestoreSecretInput {
+    pub secret_id: SecretId,
+}
+
+/// A string of `MIN` to `MAX` characters.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(try_from = "String")]
+pub struct Text<const MIN: usize, const MAX: usize>(String);
+
+impl<const MIN: usize, const MAX: usize> Text<MIN, MAX> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<const MIN: usize, const MAX: usize> TryFrom<String> for Text<MIN, MAX> {
+    type Error = &'static str;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        if (MIN..=MAX).contains(&text.chars().count()) {
+            Ok(Text(text))
+        } else {
+            Err("length out of bounds")
         }
     }
 }
 
-/// What a ListSecrets parameter must be, for the refusal's message.
-fn expected(name: &str) -> String {
-    match name {
-        "IncludePlannedDeletion" => "must be true or false".into(),
-        "MaxResults" => "must be an integer from 1 to 100".into(),
-        "NextToken" => format!("must be a string of 1 to {NEXT_TOKEN_MAX} characters"),
-        "SortOrder" => format!("must be one of {}", SORT_ORDERS.join(", ")),
-        "SortBy" => format!("must be one of {}", SORT_BY.join(", ")),
-        _ => format!(
-            "must be at most {FILTERS_MAX} objects {{\"Key\": one of {}, \"Values\": 1 to \
+/// `SecretIdType`.
+pub type SecretId = Text<1, SECRET_ID_MAX>;
+/// `NextTokenType`.
+pub type NextToken = Text<1, NEXT_TOKEN_MAX>;
+/// `FilterValueStringType`.
+pub type FilterValue = Text<0, FILTER_VALUE_MAX>;
+
+/// `MaxResultsType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(try_from = "u64")]
+pub struct MaxResults(u64);
+
+impl TryFrom<u64> for MaxResults {
+    type Error = &'static str;
+
+    fn try_from(n: u64) -> Result<Self, Self::Error> {
+        if (1..=MAX_RESULTS_MAX).contains(&n) {
+            Ok(MaxResults(n))
+        } else {
+            Err("out of bounds")
+        }
+    }
+}
+
+/// `FiltersListType`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(try_from = "Vec<Filter>")]
+pub struct Filters(Vec<Filter>);
+
+impl TryFrom<Vec<Filter>> for Filters {
+    type Error = &'static str;
+
+    fn try_from(filters: Vec<Filter>) -> Result<Self, Self::Error> {
+        if filters.len() <= FILTERS_MAX {
+            Ok(Filters(filters))
+        } else {
+            Err("too many filters")
+        }
+    }
+}
+
+/// `Filter`. The model leaves both members optional; a filter without them filters nothing, so
+/// both are required here.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Filter {
+    pub key: FilterKey,
+    pub values: FilterValues,
+}
+
+/// `FilterNameStringType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FilterKey {
+    Description,
+    Name,
+    TagKey,
+    TagValue,
+    PrimaryRegion,
+    OwningService,
+    All,
+}
+
+/// `FilterValuesStringList`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(try_from = "Vec<FilterValue>")]
+pub struct FilterValues(Vec<FilterValue>);
+
+impl TryFrom<Vec<FilterValue>> for FilterValues {
+    type Error = &'static str;
+
+    fn try_from(values: Vec<FilterValue>) -> Result<Self, Self::Error> {
+        if (1..=FILTER_VALUES_MAX).contains(&values.len()) {
+            Ok(FilterValues(values))
+        } else {
+            Err("wrong number of values")
+        }
+    }
+}
+
+/// `SortOrderType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    Asc,
+    Desc,
+}
+
+/// `SortByType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SortBy {
+    CreatedDate,
+    LastAccessedDate,
+    LastChangedDate,
+    Name,
+}
+
+/// The typed input of one allowlisted action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Input {
+    ListSecrets(ListSecretsInput),
+    DescribeSecret(DescribeSecretInput),
+    RestoreSecret(RestoreSecretInput),
+}
+
+impl Input {
+    /// Maps a JSON object body onto `action`'s input.
+    pub fn parse(action: Action, body: Map<String, Value>) -> Result<Input, Refusal> {
+        match action {
+            Action::ListSecrets => parse(action, body).map(Input::ListSecrets),
+            Action::DescribeSecret => parse(action, body).map(Input::DescribeSecret),
+            Action::RestoreSecret => parse(action, body).map(Input::RestoreSecret),
+        }
+    }
+
+    /// `SecretId`, for the actions that have one.
+    pub fn secret_id(&self) -> Option<&str> {
+        match self {
+            Input::ListSecrets(_) => None,
+            Input::DescribeSecret(input) => Some(input.secret_id.as_str()),
+            Input::RestoreSecret(input) => Some(input.secret_id.as_str()),
+        }
+    }
+
+    /// The JSON body to send upstream.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("the typed inputs always serialise")
+    }
+}
+
+/// Deserialises `T` from `body`; a refusal names the action and words what the misfit member
+/// must be ([`rule`]), or which parameter is unknown.
+fn parse<T: DeserializeOwned>(action: Action, body: Map<String, Value>) -> Result<T, Refusal> {
+    let members = Members {
+        entries: body.into_iter(),
+        pending: None,
+    };
+    T::deserialize(members)
+        .map_err(|Misfit(why)| Refusal::InvalidParameter(format!("{}: {why}", action.as_str())))
+}
+
+/// What a member must be, in the words of a refusal.
+fn rule(member: &str) -> String {
+    match member {
+        "SecretId" => format!("SecretId is required: a string of 1 to {SECRET_ID_MAX} characters"),
+        "IncludePlannedDeletion" => "IncludePlannedDeletion must be true or false".into(),
+        "MaxResults" => format!("MaxResults must be an integer from 1 to {MAX_RESULTS_MAX}"),
+        "NextToken" => format!("NextToken must be a string of 1 to {NEXT_TOKEN_MAX} characters"),
+        "SortOrder" => format!("SortOrder must be one of {}", SORT_ORDERS.join(", ")),
+        "SortBy" => format!("SortBy must be one of {}", SORT_BY.join(", ")),
+        "Filters" => format!(
+            "Filters must be at most {FILTERS_MAX} objects {{\"Key\": one of {}, \"Values\": 1 to \
              {FILTER_VALUES_MAX} strings of at most {FILTER_VALUE_MAX} characters}}",
             FILTER_KEYS.join(", ")
         ),
+        other => format!("{other} is not valid"),
     }
 }
 
-fn is_string_of(value: &Value, max: usize) -> bool {
-    value
-        .as_str()
-        .is_some_and(|s| (1..=max).contains(&s.chars().count()))
+/// Why a body does not fit an input (the error type of [`Members`]): serde's derive calls
+/// `unknown_field` and `missing_field` on it; a member's own misfit is worded by [`rule`].
+#[derive(Debug)]
+struct Misfit(String);
+
+impl fmt::Display for Misfit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
-fn is_one_of(value: &Value, allowed: &[&str]) -> bool {
-    value.as_str().is_some_and(|s| allowed.contains(&s))
-}
+impl std::error::Error for Misfit {}
 
-fn is_filter_list(value: &Value) -> bool {
-    let Some(filters) = value.as_array() else {
-        return false;
-    };
-    filters.len() <= FILTERS_MAX
-        && filters.iter().all(|filter| {
-            let Some(filter) = filter.as_object() else {
-                return false;
-            };
-            let values_ok = filter
-                .get("Values")
-                .and_then(Value::as_array)
-                .is_some_and(|values| {
-                    (1..=FILTER_VALUES_MAX).contains(&values.len())
-                        && values.iter().all(|v| {
-                            v.as_str()
-                                .is_some_and(|s| s.chars().count() <= FILTER_VALUE_MAX)
-                        })
-                });
-            filter.keys().all(|k| k == "Key" || k == "Values")
-                && filter
-                    .get("Key")
-                    .is_some_and(|k| is_one_of(k, &FILTER_KEYS))
-                && values_ok
+impl de::Error for Misfit {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Misfit(msg.to_string())
+    }
+
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        Misfit(match expected {
+            [only] => format!("unknown parameter {field:?} (only {only} is accepted)"),
+            _ => format!(
+                "unknown parameter {field:?} (accepted: {})",
+                expected.join(", ")
+            ),
         })
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        Misfit(rule(field))
+    }
+}
+
+/// The members of a JSON object body, handed to serde one by one; each member's value is
+/// deserialised by `serde_json` and any error there becomes that member's [`rule`].
+struct Members {
+    entries: serde_json::map::IntoIter,
+    pending: Option<(String, Value)>,
+}
+
+impl<'de> de::Deserializer<'de> for Members {
+    type Error = Misfit;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Misfit> {
+        visitor.visit_map(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
+}
+
+impl<'de> MapAccess<'de> for Members {
+    type Error = Misfit;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Misfit> {
+        let Some((name, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        let key = seed.deserialize(name.clone().into_deserializer())?;
+        self.pending = Some((name, value));
+        Ok(Some(key))
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Misfit> {
+        let (name, value) = self
+            .pending
+            .take()
+            .ok_or_else(|| Misfit("a value without its key".into()))?;
+        seed.deserialize(value).map_err(|_| Misfit(rule(&name)))
+    }
 }
 
 #[cfg(test)]
@@ -145,7 +348,16 @@ mod tests {
         let Value::Object(map) = body else {
             panic!("test bodies are objects")
         };
-        check_parameters(action, &map).map_err(|r| r.message())
+        Input::parse(action, map)
+            .map(|_| ())
+            .map_err(|r| r.message())
+    }
+
+    fn forwarded(action: Action, body: Value) -> Value {
+        let Value::Object(map) = body else {
+            panic!("test bodies are objects")
+        };
+        serde_json::from_slice(&Input::parse(action, map).unwrap().to_json()).unwrap()
     }
 
     #[test]
@@ -173,6 +385,47 @@ mod tests {
         let nulls = json!({"NextToken": null, "MaxResults": null, "Filters": null});
         assert_eq!(check(Action::ListSecrets, nulls), Ok(()));
         assert!(check(Action::ListSecrets, json!({"Foo": null})).is_err());
+    }
+
+    #[test]
+    fn every_listed_enum_value_parses() {
+        for key in FILTER_KEYS {
+            let filters = json!([{"Key": key, "Values": ["x"]}]);
+            assert_eq!(
+                check(Action::ListSecrets, json!({"Filters": filters})),
+                Ok(())
+            );
+        }
+        for order in SORT_ORDERS {
+            assert_eq!(
+                check(Action::ListSecrets, json!({"SortOrder": order})),
+                Ok(())
+            );
+        }
+        for by in SORT_BY {
+            assert_eq!(check(Action::ListSecrets, json!({"SortBy": by})), Ok(()));
+        }
+    }
+
+    #[test]
+    fn the_forwarded_body_is_the_typed_input_again() {
+        let body = json!({
+            "IncludePlannedDeletion": true, "MaxResults": 5, "NextToken": "t", "SortOrder": "asc",
+            "SortBy": "last-changed-date", "Filters": [{"Key": "tag-key", "Values": ["a", ""]}],
+        });
+        assert_eq!(forwarded(Action::ListSecrets, body.clone()), body);
+        // An explicit null is an absent member, and is not sent.
+        assert_eq!(
+            forwarded(
+                Action::ListSecrets,
+                json!({"NextToken": null, "MaxResults": 2})
+            ),
+            json!({"MaxResults": 2})
+        );
+        assert_eq!(
+            forwarded(Action::RestoreSecret, json!({"SecretId": "a"})),
+            json!({"SecretId": "a"})
+        );
     }
 
     #[test]

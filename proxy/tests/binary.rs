@@ -174,3 +174,51 @@ async fn binary_signs_with_env_credentials_against_moto_and_stops_on_sigterm() {
         "no audit line: {stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upstream_calls_go_through_the_http_proxy_the_environment_names() {
+    // A stand-in for a corporate HTTP proxy: it records the requests it is asked to forward.
+    let forward_proxy = FakeUpstream::start(FakeBehavior::Ok).await;
+    let endpoint = "http://secretsmanager.undelete.test:4566";
+    let mut child = Proc(
+        proxy_command(&[
+            "--listen",
+            "127.0.0.1:0",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            endpoint,
+        ])
+        .env("HTTP_PROXY", forward_proxy.endpoint())
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .spawn()
+        .unwrap(),
+    );
+    let url = listen_url(&startup_line(&mut child.0));
+    let resp = reqwest::Client::new()
+        .post(format!("{url}/api/secretsmanager"))
+        .header("content-type", AMZ_JSON)
+        .header("x-amz-target", "secretsmanager.ListSecrets")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.text().await.unwrap(),
+        r#"{"SecretList":[],"NextToken":null}"#
+    );
+    let seen = forward_proxy.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    // Absolute form: the HTTP proxy is asked for the endpoint, signed for the endpoint's host.
+    assert_eq!(seen[0].uri, format!("{endpoint}/"));
+    assert_eq!(seen[0].headers["host"], "secretsmanager.undelete.test:4566");
+    let auth = seen[0].headers["authorization"].to_str().unwrap();
+    assert!(
+        auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDTEST/"),
+        "{auth}"
+    );
+}

@@ -191,6 +191,16 @@ async fn wrong_secret_key_gets_mottos_signature_error_passed_back() {
             headers.get(REFUSAL_HEADER).is_none(),
             "this is moto's answer, not the proxy's"
         );
+        // moto answers in XML; the client gets its code and message as AWS JSON.
+        assert_eq!(headers["content-type"], AMZ_JSON);
+        let error = parse(&text);
+        assert_eq!(error["__type"], "SignatureDoesNotMatch", "{text}");
+        assert!(
+            error["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("signature")),
+            "{text}"
+        );
     }
     // Nothing was restored.
     let describe = w
@@ -205,6 +215,7 @@ async fn wrong_secret_key_gets_mottos_signature_error_passed_back() {
     let (status, _, text) = proxy_call(&unknown, "ListSecrets", json!({})).await;
     assert_eq!(status, 403, "{text}");
     assert!(text.contains("InvalidClientTokenId"), "{text}");
+    assert_eq!(parse(&text)["__type"], "InvalidClientTokenId", "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -318,10 +329,12 @@ async fn read_only_proxy_refuses_restore_and_upstream_errors_pass_through() {
     assert_eq!(headers["content-type"], direct.content_type.as_str());
     assert!(headers.get(REFUSAL_HEADER).is_none());
 
-    // moto quirk: a garbage NextToken is an HTML 500; the proxy passes it through as-is
-    // rather than dressing it up (the UI must cope with non-JSON upstream errors).
-    let (status, headers, _) =
+    // moto quirk: a garbage NextToken is an HTML 500; it reaches the client as an AWS JSON
+    // error with moto's status (still moto's answer, not a proxy refusal).
+    let (status, headers, text) =
         proxy_call(&proxy, "ListSecrets", json!({"NextToken": "garbage"})).await;
     assert_eq!(status, 500);
     assert!(headers.get(REFUSAL_HEADER).is_none());
+    assert_eq!(headers["content-type"], AMZ_JSON);
+    assert_eq!(parse(&text)["__type"], "InternalServerError", "{text}");
 }

@@ -393,7 +393,7 @@ async fn forwarded_request_carries_only_what_the_proxy_built() {
 }
 
 #[tokio::test]
-async fn upstream_errors_pass_through_unchanged() {
+async fn upstream_errors_reach_the_client_as_aws_json() {
     let body = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
     let up = FakeUpstream::start(FakeBehavior::Reply(400, AMZ_JSON, body)).await;
     let proxy = start_proxy(&up.endpoint(), creds("AKIDTEST", "secret")).await;
@@ -407,7 +407,11 @@ async fn upstream_errors_pass_through_unchanged() {
     assert!(resp.headers().get(REFUSAL_HEADER).is_none());
     assert_eq!(resp.text().await.unwrap(), body);
 
-    let xml = "<ErrorResponse><Error><Code>InternalFailure</Code></Error></ErrorResponse>";
+    // An error that is not AWS JSON (XML from the AWS query protocol, an HTML page from
+    // something in between) comes back as the AWS JSON error shape, with the upstream status:
+    // the UI parses one error format.
+    let xml = "<ErrorResponse><Error><Code>InternalFailure</Code><Message>try again</Message>\
+               </Error></ErrorResponse>";
     let up = FakeUpstream::start(FakeBehavior::Reply(500, "text/xml", xml)).await;
     let proxy = start_proxy(&up.endpoint(), creds("AKIDTEST", "secret")).await;
     let resp = good(&client(), &api(&proxy), "ListSecrets")
@@ -416,11 +420,33 @@ async fn upstream_errors_pass_through_unchanged() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 500);
-    assert_eq!(resp.headers()["content-type"], "text/xml");
+    assert_eq!(resp.headers()["content-type"], AMZ_JSON);
+    assert_eq!(resp.headers()["x-amzn-requestid"], "fake-request-id-2");
+    assert!(resp.headers().get(REFUSAL_HEADER).is_none());
     assert_eq!(
-        resp.text().await.unwrap(),
-        xml,
-        "upstream 5xx must not be rewritten"
+        parse(&resp.text().await.unwrap()),
+        json!({"__type": "InternalFailure", "message": "try again"})
+    );
+
+    let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    let up = FakeUpstream::start(FakeBehavior::Reply(502, "text/html", html)).await;
+    let proxy = start_proxy(&up.endpoint(), creds("AKIDTEST", "secret")).await;
+    let resp = good(&client(), &api(&proxy), "ListSecrets")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 502);
+    assert_eq!(resp.headers()["content-type"], AMZ_JSON);
+    assert!(resp.headers().get(REFUSAL_HEADER).is_none());
+    let body = parse(&resp.text().await.unwrap());
+    assert_eq!(body["__type"], "BadGateway");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("answered 502 Bad Gateway with a text/html body"),
+        "{body}"
     );
 }
 
@@ -729,25 +755,22 @@ async fn missing_credentials_are_a_500_that_never_reaches_upstream() {
 }
 
 #[tokio::test]
-async fn both_upstream_transports_send_the_same_signed_request() {
+async fn the_upstream_client_sends_the_signed_request() {
     use undelete_proxy::config::ProxyConfig;
     use undelete_proxy::signing::Signer;
     use undelete_proxy::upstream::Upstream;
 
-    // The direct hyper-util pool (normal case) and the reqwest client used when the
-    // environment names an HTTP(S) proxy for the endpoint (none here, so it goes direct too).
-    for via_env_proxy in [false, true] {
+    // The one upstream client (reqwest); no HTTP(S) proxy is named here, so it goes direct.
+    {
         let up = FakeUpstream::start(FakeBehavior::Ok).await;
         let config = ProxyConfig::new(REGION, &up.endpoint()).unwrap();
-        let upstream = Upstream::with_transport(
+        let upstream = Upstream::new(
             config.endpoint.clone(),
             Signer::with_static_credentials(creds("AKIDTEST", "secret"), REGION),
             config.upstream_timeout,
-            via_env_proxy,
         )
         .unwrap();
-        assert_eq!(upstream.via_env_proxy(), via_env_proxy);
-        let app = undelete_proxy::server::router(&config, upstream);
+        let app = undelete_proxy::server::router(&config, upstream).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let server = tokio::spawn(async move {
@@ -768,7 +791,7 @@ async fn both_upstream_transports_send_the_same_signed_request() {
         .send()
         .await
         .unwrap();
-        assert_eq!(resp.status(), 200, "via_env_proxy={via_env_proxy}");
+        assert_eq!(resp.status(), 200);
         assert_eq!(resp.headers()["x-amzn-requestid"], "fake-request-id-1");
         assert!(resp.headers().get("set-cookie").is_none());
         assert_eq!(

@@ -5,14 +5,15 @@
 
 On a shared, noisy machine requests/s move by tens of percent between runs; the CPU a process
 spends per request moves much less. For each round this runs wrk (the same load as
-`proxy_overhead.sh`: -t2 -c32, POST ListSecrets, body {}) once against nginx's own
+`proxy_overhead.sh`'s throughput reference, but -c32: POST ListSecrets, body {}) once against nginx's own
 `proxy_pass` and once against every given proxy binary, in a rotating order (so builds are
 interleaved, never measured at different times), and reads utime+stime (and context switches)
 of the measured process from /proc before and after. The upstream is a separate nginx
 instance (`return 200` with the same fixed JSON as `proxy_overhead.sh`), and so is the
 proxy_pass floor, so each figure is only that process tree's own CPU. Prints the median over
 the rounds per target: CPU µs/request (and the user-space part of it), requests/s, context
-switches per request of the measured process, and the upstream's CPU µs/request.
+switches per request of the measured process, and the upstream's CPU µs/request. A tool for
+comparing builds by hand (docs/proxy.md); `make bench` does not run it.
 """
 import argparse
 import os

@@ -128,20 +128,43 @@ print(f"     slowest: {w['key']!r} -> {w['shown']!r}; all: " + ", ".join(
 
 # 4. proxy ----------------------------------------------------------------------------------------
 p = load("proxy.json")
-print(f"\n4. Proxy overhead: {p['wrk']} -> nginx `return 200` upstream (fixed JSON) on loopback")
-row("", "requests/s", "p50", "p99", "ratio")
-row("  nginx proxy_pass (floor)", f"{p['nginx']['rps']:,.0f}", f"{p['nginx']['p50_ms']:.2f} ms",
-    f"{p['nginx']['p99_ms']:.2f} ms")
-r = p["proxy"]["rps"] / p["nginx"]["rps"]
-row("  undelete-proxy (release)", f"{p['proxy']['rps']:,.0f}", f"{p['proxy']['p50_ms']:.2f} ms",
-    f"{p['proxy']['p99_ms']:.2f} ms", f"{r:.2f}x")
-row("  goal: >= 0.8x nginx throughput", "", "", "", verdict(r >= 0.8))
-if "proxy_quiet" in p:
-    q = p["proxy_quiet"]
-    row("  undelete-proxy, RUST_LOG=warn (no info lines)", f"{q['rps']:,.0f}", f"{q['p50_ms']:.2f} ms",
-        f"{q['p99_ms']:.2f} ms", f"{q['rps'] / p['nginx']['rps']:.2f}x")
-if p["proxy"]["non2xx"] or p["nginx"]["non2xx"]:
-    print(f"   WARNING: non-2xx answers: proxy {p['proxy']['non2xx']}, nginx {p['nginx']['non2xx']}")
+print("\n4. Proxy: POST ListSecrets through undelete-proxy (release) vs straight to the same fast upstream")
+print("   (nginx `return 200`, fixed ~1 KB JSON) on loopback, same run")
+print(f"   latency: {p['latency_method']}")
+row("added latency (proxy minus direct)", "direct", "proxy", "added", "goal")
+for conns, label in (("c1", "1 connection"), ("c50", "50 connections, paced")):
+    direct, via, added = p[f"{conns}_direct"], p[f"{conns}_proxy"], p[f"{conns}_added"]
+    for q in ("p50", "p99"):
+        plus = added[f"{q}_ms"]
+        goal = f"<=2 ms {verdict(plus <= 2.0)}" if conns == "c50" and q == "p99" else ""
+        row(f"  {label}, {q}", f"{direct[f'{q}_ms']:.2f} ms", f"{via[f'{q}_ms']:.2f} ms", f"{plus:+.2f} ms", goal)
+    print(f"     ({direct['rps']:,.0f} vs {via['rps']:,.0f} calls/s; non-2xx {direct['non2xx']} / {via['non2xx']};"
+          f" p99 added in each round: {', '.join(f'{x:+.2f}' for x in added['rounds_p99_ms'])} ms)")
+L = p["load"]
+print(f"   under load: wrk -t2 -c{L['connections']} -d{L['seconds']}s unpaced, through the proxy:"
+      f" {L['requests']:,} calls, {L['rps']:,.0f}/s, p50 {L['p50_ms']:.2f} ms, p99 {L['p99_ms']:.2f} ms")
+row("  socket errors", L["socket_errors"], "", "", f"0 {verdict(L['socket_errors'] == 0)}")
+row("  good requests refused (non-2xx)", L["non2xx"], "", "", f"0 {verdict(L['non2xx'] == 0)}")
+rss = L["rss_kb_end"] / L["rss_kb_5s"] if L.get("rss_kb_5s") and L.get("rss_kb_end") else float("inf")
+row("  RSS at the end / after the first 5 s", f"{rss:.2f}x", f"{L['rss_kb_5s'] / 1024:.1f} MB" if L.get("rss_kb_5s") else "?",
+    f"{L['rss_kb_end'] / 1024:.1f} MB" if L.get("rss_kb_end") else "?", f"<=1.2x {verdict(rss <= 1.2)}")
+print(f"     (RSS before the load {L['rss_kb_before'] / 1024:.1f} MB, after it {L['rss_kb_after'] / 1024:.1f} MB)")
+h, m = p["hostile"], p["mixed"]
+print(f"   hostile mix: the refusal corpus of proxy/tests/refusals.rs ({h['cases']} requests) sent"
+      f" {h['sent']:,} times, 4 at a time, during wrk -c50 of good calls ({m['requests']:,})")
+row("  hostile requests without their usual answer", h["wrong"], "", "", f"0 {verdict(h['wrong'] == 0 and h['sent'] > 0)}")
+for example in h.get("examples", []):
+    print(f"     e.g. {example}"[:W])
+row("  good requests refused or failed", m["non2xx"] + m["socket_errors"], "", "",
+    f"0 {verdict(m['non2xx'] + m['socket_errors'] == 0)}")
+row("  upstream saw other than the good calls", h["upstream_other_than_good"], "", "",
+    f"0 {verdict(h['upstream_other_than_good'] == 0 and h['upstream_requests'] > 0)}")
+ngx, px = p["nginx"], p["proxy"]
+print(f"   throughput reference (no goal): {p['throughput_method']}")
+row("", "calls/s", "p50", "p99", "ratio")
+row("  nginx proxy_pass", f"{ngx['rps']:,.0f}", f"{ngx['p50_ms']:.2f} ms", f"{ngx['p99_ms']:.2f} ms")
+row("  undelete-proxy", f"{px['rps']:,.0f}", f"{px['p50_ms']:.2f} ms", f"{px['p99_ms']:.2f} ms",
+    f"{px['rps'] / ngx['rps']:.2f}x")
 
 crit = (d / "criterion.txt").read_text()
 print("\n   SigV4 signing, criterion (median of the estimate) — goal <= 20 µs")

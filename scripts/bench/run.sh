@@ -6,9 +6,12 @@
 #      (moto in-process, 5,000 secrets, 1,667 scheduled for deletion), and parallel name-prefix
 #      partitions vs that floor
 #   3. search filtering latency with 2,000 deleted rows
-#   4. proxy overhead with wrk vs nginx proxy_pass, and the criterion signing micro-benchmark
+#   4. the proxy in front of a fast nginx upstream: added latency (1 and 50 connections), 200
+#      connections for 30 s (errors, RSS), hostile requests mixed into load, nginx proxy_pass
+#      throughput as a reference; and the criterion signing micro-benchmark
 # Not part of `make test`. Results (JSON + the table) go to artifacts/bench/<date>/.
-# Knobs: BENCH_RUNS (browser loads, default 5), BENCH_FLOOR_RUNS (3), BENCH_WRK_SECONDS (10),
+# Knobs: BENCH_RUNS (browser loads, default 5), BENCH_FLOOR_RUNS (3), BENCH_WRK_SECONDS (10: each
+#        proxy latency/throughput run), BENCH_LOAD_SECONDS (30: the proxy's load phase),
 #        BENCH_SKIP_BUILD=1 (measure what is already built), BENCH_DIST (default dist/),
 #        BENCH_OUT (result dir).
 set -euo pipefail
@@ -124,7 +127,7 @@ log "bench: search filtering with 2,000 deleted rows"
 node "$REPO/scripts/bench/browser.mjs" filter --url "$PROXY_URL/" >"$OUT/browser_filter.json"
 stop_all
 
-# --- 4. proxy overhead and signing --------------------------------------------------------------
+# --- 4. the proxy: latency added, load, hostile mix; signing ------------------------------------
 bash "$REPO/scripts/bench/proxy_overhead.sh" "$PROXY_RELEASE" "$OUT/proxy.json" "$WRK_SECONDS"
 log "bench: cargo bench -p undelete-proxy --bench signing (criterion)"
 cargo bench --quiet -p undelete-proxy --bench signing 2>/dev/null | tee "$OUT/criterion.txt" >&2
