@@ -1,5 +1,6 @@
-//! Turning whatever came back (AWS JSON errors, the proxy's own refusals, moto's XML auth errors,
-//! HTML error pages, a dead network) into one error type with plain words for people.
+//! Turning whatever came back (AWS JSON errors, which is how the proxy sends its own refusals and
+//! every upstream error; HTML error pages from something in between; a dead network) into one
+//! error type with plain words for people.
 
 use crate::wire::{ErrorBody, decode};
 
@@ -204,23 +205,17 @@ impl ApiError {
     }
 }
 
-/// Reads an AWS JSON error (`__type` + `message`/`Message`), the proxy's refusals (same shape) or
-/// an AWS query/XML error (`<Code>`, `<Message>`), as moto sends for auth failures.
+/// Reads an AWS JSON error (`__type` + `message`/`Message`). The proxy answers with this shape for
+/// its own refusals and for upstream errors that were not JSON (moto's XML 403s, say).
 fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
-    let trimmed = body.trim_start();
-    if let Ok(err) = decode::<ErrorBody>(trimmed) {
-        let code = err.kind.or(err.code).map(|c| short_code(&c).to_string());
-        let message = err.message.or(err.message_capitalised);
-        return (code, message.filter(|m| !m.is_empty()));
-    }
-    if trimmed.starts_with('<') {
-        let code = xml_text(trimmed, "Code");
-        let message = xml_text(trimmed, "Message");
-        if code.is_some() || message.is_some() {
-            return (code, message);
+    match decode::<ErrorBody>(body) {
+        Ok(err) => {
+            let code = err.kind.or(err.code).map(|c| short_code(&c).to_string());
+            let message = err.message.or(err.message_capitalised);
+            (code, message.filter(|m| !m.is_empty()))
         }
+        Err(_) => (None, None),
     }
-    (None, None)
 }
 
 /// AWS may qualify the code: `com.amazonaws.secretsmanager#ThrottlingException:http://...`.
@@ -231,14 +226,6 @@ fn short_code(code: &str) -> &str {
         .unwrap_or(code);
     let code = code.find(':').and_then(|i| code.get(..i)).unwrap_or(code);
     code.trim()
-}
-
-fn xml_text(xml: &str, tag: &str) -> Option<String> {
-    let open = format!("<{tag}>");
-    let start = xml.find(&open)? + open.len();
-    let rest = xml.get(start..)?;
-    let text = rest.get(..rest.find(&format!("</{tag}>"))?)?.trim();
-    (!text.is_empty()).then(|| text.to_string())
 }
 
 fn fallback_message(status: u16, body: &str) -> String {
@@ -342,18 +329,22 @@ mod tests {
     }
 
     #[test]
-    fn moto_xml_auth_errors() {
-        let body = r#"<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error></Errors></ErrorResponse>"#;
+    fn auth_errors_as_the_proxy_passes_them_on() {
+        // moto's XML 403, as the proxy turns it into the AWS JSON shape.
+        let body = r#"{"__type":"SignatureDoesNotMatch","message":"The request signature we calculated does not match"}"#;
         let e = ApiError::from_response(403, body);
         assert_eq!(e.kind, ErrorKind::BadCredentials);
         assert_eq!(e.code, "SignatureDoesNotMatch");
         assert!(e.plain_words(Operation::List).contains("credentials"));
 
-        let body = "<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/x is not authorized to perform: secretsmanager:ListSecrets</Message></Error></ErrorResponse>";
+        let body = r#"{"__type":"AccessDenied","message":"User: arn:aws:iam::123456789012:user/x is not authorized to perform: secretsmanager:ListSecrets"}"#;
         assert_eq!(
             ApiError::from_response(403, body).kind,
             ErrorKind::AccessDenied
         );
+        // XML from anything else is not read: the status speaks.
+        let e = ApiError::from_response(403, "<Error><Code>AccessDenied</Code></Error>");
+        assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Other, "HTTP 403"));
     }
 
     #[test]
