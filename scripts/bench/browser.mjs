@@ -28,7 +28,7 @@
 // Prints one JSON object on stdout: { pages: { NAME: {...} } }.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { launchBrowser } from '../../e2e/harness.mjs';
+import { launchBrowser, table } from '../../e2e/harness.mjs';
 
 const USAGE = 'usage: browser.mjs list|filter|sort --page NAME=URL [--page NAME=URL ...] [--runs N] [--rounds N]';
 const [mode, ...rest] = process.argv.slice(2);
@@ -152,7 +152,7 @@ async function sortSamples(page) {
   await installProbe(page, 'click', ['click']);
   const samples = [];
   for (const name of SORT_CLICKS) {
-    await page.getByRole('table').getByRole('button', { name, exact: true }).click();
+    await table(page).getByRole('button', { name, exact: true }).click();
     samples.push({ key: name, ...(await settledSample(page)) });
   }
   return samples;
