@@ -19,6 +19,7 @@ trap 'exit 130' INT TERM
 
 start_moto() { # total deleted-every -> sets MOTO_URL
   local port; port=$(free_port)
+  rm -f "$RUN/moto-$1.json" # a moto of the same size may have run before: wait for this one
   "$VENV/bin/python" "$REPO/scripts/bench/moto_bench.py" --port "$port" --total "$1" --deleted-every "$2" \
     >"$RUN/moto-$1.json" 2>"$RUN/moto-$1.log" &
   pids+=($!)
