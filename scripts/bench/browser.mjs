@@ -1,39 +1,57 @@
 // Browser half of `make bench`: headless Debian Chromium via playwright-core (the e2e harness's
-// launcher and flags), against a running proxy that serves dist/.
+// launcher and flags), against running proxies that each serve one page (a dist/ dir).
 //
-//   node scripts/bench/browser.mjs list   --url http://127.0.0.1:PORT/ [--runs 5]
-//   node scripts/bench/browser.mjs filter --url http://127.0.0.1:PORT/ [--expect 2000]
+//   node scripts/bench/browser.mjs list   --page NAME=URL [--page NAME=URL ...] [--runs 5]
+//   node scripts/bench/browser.mjs filter --page NAME=URL [--page ...] [--rounds 1]
+//   node scripts/bench/browser.mjs sort   --page NAME=URL [--page ...] [--rounds 1]
 //
-// list:   one warm-up load, then --runs loads, each in a fresh browser context (empty HTTP
-//         cache, so the bundle is fetched and compiled every time). Reads the page's own marks
-//         `undelete:first-row` and `undelete:list-complete` (startTime = ms since navigation
-//         start; the app sets them once the frame that draws those rows has been painted), and the CPU time all Chromium processes used during the load. For the first
-//         row's time: the `undelete:app-mounted` mark and when the first ListSecrets answer was
-//         in (resource timing).
-// filter: waits for the complete list, then types into #search one key at a time and measures,
-//         per keystroke, from the keydown event time to two paints:
+// Several pages are measured in the same run, turn about (round i loads them in an order rotated
+// by i), so that they share the machine's noisy moments alike.
+//
+// list:   one warm-up load of each page, then --runs loads of each, each in a fresh browser
+//         context (empty HTTP cache, so the bundle is fetched and compiled every time). Reads the
+//         page's own marks `undelete:first-row` and `undelete:list-complete` (startTime = ms since
+//         navigation start; the pages set them once the frame that draws those rows has been
+//         painted), and the CPU time all Chromium processes used during the load. For the first
+//         row's time: the `undelete:app-mounted` mark (the dashboard's) and when the first
+//         ListSecrets answer was in (resource timing).
+// filter: per round and page, one load, wait for the complete list, then type into #search one
+//         key at a time and measure, per keystroke, from the keydown event time to two paints:
 //         - the next paint, as INP measures it: the Event Timing API's duration of the key's
 //           keydown and input events (8 ms steps; under 16 ms no entry is made, counted as 16).
-//           The app applies the query in the next frame and draws the top of the table in it
-//           (src/model/search_steps.rs), so this is when the rows on screen are right. The
-//           benchmark's keyup follows at once, unlike a typist's, so its entry is left out;
+//           The benchmark's keyup follows at once, unlike a typist's, so its entry is left out;
 //         - the first frame painted after the DOM stopped changing (every row, below the screen
 //           too): MutationObserver + requestAnimationFrame + a macrotask, i.e. after paint.
-// Prints one JSON object on stdout.
+// sort:   the same for clicks on the table's sort buttons (accessible names as in
+//         e2e/listing.test.mjs): from the click event time to the next paint (Event Timing's
+//         `click` entry) and to the first paint after the DOM settled.
+// Prints one JSON object on stdout: { pages: { NAME: {...} } }.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { launchBrowser } from '../../e2e/harness.mjs';
+import { launchBrowser, table } from '../../e2e/harness.mjs';
 
+const USAGE = 'usage: browser.mjs list|filter|sort --page NAME=URL [--page NAME=URL ...] [--runs N] [--rounds N]';
 const [mode, ...rest] = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < rest.length; i += 2) opt[rest[i].replace(/^--/, '')] = rest[i + 1];
-const url = opt.url;
-if (!url || !['list', 'filter'].includes(mode)) {
-  console.error('usage: browser.mjs list|filter --url URL [--runs N] [--expect N]');
+const opt = { page: [] };
+for (let i = 0; i < rest.length; i += 2) {
+  const key = rest[i].replace(/^--/, '');
+  if (key === 'page') opt.page.push(rest[i + 1]);
+  else opt[key] = rest[i + 1];
+}
+const pages = opt.page.map((p) => {
+  const at = p.indexOf('=');
+  if (at < 1) { console.error(`--page ${p}: expected NAME=URL\n${USAGE}`); process.exit(2); }
+  return { name: p.slice(0, at), url: p.slice(at + 1) };
+});
+if (!pages.length || !['list', 'filter', 'sort'].includes(mode)) {
+  console.error(USAGE);
   process.exit(2);
 }
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const round = (x) => Math.round(x * 10) / 10;
+const round = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
+const medianOrNull = (xs) => (xs.includes(null) ? null : round(median(xs)));
+// Round i: every page once, in an order rotated by i.
+const rotated = (i) => pages.map((_, k) => pages[(k + i) % pages.length]);
 
 // CPU time (ms) used so far by every Chromium process on the machine (Linux /proc; the benchmark's
 // browser is the only one running). Its difference over a load is what the load cost the CPU,
@@ -52,20 +70,25 @@ function chromiumCpuMs() {
   return ticks * (1000 / 100); // USER_HZ is 100 on Linux
 }
 
-async function loadOnce(browser) {
+async function loadOnce(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const cpuStart = chromiumCpuMs();
   await page.goto(url);
-  await page.waitForFunction(() => performance.getEntriesByName('undelete:list-complete').length > 0,
-    null, { timeout: 180_000, polling: 50 });
+  try {
+    await page.waitForFunction(() => performance.getEntriesByName('undelete:list-complete').length > 0,
+      null, { timeout: 180_000, polling: 50 });
+  } catch (e) {
+    const text = await page.locator('body').innerText().catch(() => '');
+    throw new Error(`${url}: no undelete:list-complete mark (${e.message}); errors: ${errors.join('; ')}; page: ${text.slice(0, 300)}`);
+  }
   const cpuMs = chromiumCpuMs() - cpuStart;
   const marks = await page.evaluate(() => ({
     first: performance.getEntriesByName('undelete:first-row')[0]?.startTime ?? null,
-    // Where the first row's time goes: the app ready (the plain page has no app), and the first
-    // ListSecrets answer in (resource timing; index.html requests it before the app loads).
+    // Where the first row's time goes: the app ready (pages without the mark: null), and the
+    // first ListSecrets answer in (resource timing).
     mounted: performance.getEntriesByName('undelete:app-mounted')[0]?.startTime ?? null,
     firstAnswer: performance.getEntriesByType('resource')
       .find((e) => e.name.endsWith('/api/secretsmanager'))?.responseEnd ?? null,
@@ -73,82 +96,127 @@ async function loadOnce(browser) {
     shown: document.getElementById('match-count')?.textContent ?? '',
   }));
   marks.cpu = cpuMs;
-  return { context, page, marks, errors };
+  if (errors.length) throw new Error(`${url}: page errors: ${errors.join('; ')}`);
+  return { context, page, marks };
+}
+
+// Installs the latency probe: `window.__bench` holds the start of the last input (`start`), the
+// time after the last paint that followed a DOM change (`last`) and the Event Timing duration of
+// the input's entries (`paint`), for events named in `names`.
+async function installProbe(page, startEvent, names) {
+  await page.evaluate(([startEvent, names]) => {
+    const bench = window.__bench = { start: 0, last: 0, paint: 16 };
+    // The time after the next paint (a frame, then a macrotask once it is drawn).
+    const afterPaint = () => requestAnimationFrame(() => setTimeout(() => { bench.last = performance.now(); }, 0));
+    // An input that changes nothing on screen still costs at least the next frame.
+    window.addEventListener(startEvent, (e) => { bench.start = e.timeStamp; bench.last = 0; bench.paint = 16; afterPaint(); }, true);
+    new MutationObserver(afterPaint).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (names.includes(e.name) && e.startTime >= bench.start - 1) bench.paint = Math.max(bench.paint, e.duration);
+      }
+    }).observe({ type: 'event', durationThreshold: 16 });
+  }, [startEvent, names]);
+}
+
+// Waits until nothing has painted for 300 ms, then reads one sample.
+async function settledSample(page) {
+  let prev = -1;
+  for (;;) {
+    await page.waitForTimeout(300);
+    const last = await page.evaluate(() => window.__bench.last);
+    if (last === prev) break;
+    prev = last;
+  }
+  const { start, last, paint } = await page.evaluate(() => window.__bench);
+  const shown = await page.locator('#match-count').textContent();
+  // `ms`: every row right; `first_ms`: the next paint (Event Timing).
+  return { ms: round(last - start), first_ms: paint, shown };
+}
+
+// Keystrokes in #search: type `billing`, then erase it.
+async function filterSamples(page) {
+  await page.locator('#search').focus();
+  await installProbe(page, 'keydown', ['keydown', 'input']);
+  const samples = [];
+  for (const key of [...'billing', ...Array(7).fill('Backspace')]) {
+    await page.keyboard.press(key);
+    samples.push({ key, ...(await settledSample(page)) });
+  }
+  return samples;
+}
+
+// Clicks on the sort buttons: every one re-orders all the rows.
+const SORT_CLICKS = ['Name', 'Name', 'Time left', 'Time left', 'Deletion date', 'Time left'];
+async function sortSamples(page) {
+  await installProbe(page, 'click', ['click']);
+  const samples = [];
+  for (const name of SORT_CLICKS) {
+    await table(page).getByRole('button', { name, exact: true }).click();
+    samples.push({ key: name, ...(await settledSample(page)) });
+  }
+  return samples;
+}
+
+function summary(samples, before) {
+  const ms = samples.map((s) => s.ms);
+  const firstMs = samples.map((s) => s.first_ms);
+  // Inputs that changed which rows are shown (the table re-renders); for sort, every click.
+  const changed = mode === 'sort' ? samples
+    : samples.filter((s, i) => s.shown !== (i && samples[i - 1].round === s.round ? samples[i - 1].shown : before[s.round]));
+  return {
+    samples, median_ms: round(median(ms)), max_ms: round(Math.max(...ms)),
+    changed_count: changed.length, changed_median_ms: changed.length ? round(median(changed.map((s) => s.ms))) : null,
+    worst: samples.reduce((a, b) => (b.ms > a.ms ? b : a)),
+    first_median_ms: round(median(firstMs)), first_max_ms: round(Math.max(...firstMs)),
+    first_changed_median_ms: changed.length ? round(median(changed.map((s) => s.first_ms))) : null,
+    first_worst: samples.reduce((a, b) => (b.first_ms > a.first_ms ? b : a)),
+  };
 }
 
 const browser = await launchBrowser();
+const out = { mode, pages: {} };
 try {
   if (mode === 'list') {
     const runs = Number(opt.runs || 5);
-    const first = [], complete = [], cpu = [], mounted = [], firstAnswer = [];
-    let shown = '';
+    const loads = Object.fromEntries(pages.map((p) => [p.name, []]));
     for (let i = 0; i <= runs; i++) {
-      const { context, marks, errors } = await loadOnce(browser);
-      await context.close();
-      if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
-      if (i === 0) continue; // warm-up (Chromium's own first-start costs)
-      first.push(marks.first); complete.push(marks.complete); cpu.push(marks.cpu); shown = marks.shown;
-      mounted.push(marks.mounted); firstAnswer.push(marks.firstAnswer);
-    }
-    console.log(JSON.stringify({
-      first_row_ms: first.map(round), complete_ms: complete.map(round), chromium_cpu_ms: cpu,
-      first_row_ms_median: round(median(first)), complete_ms_median: round(median(complete)),
-      chromium_cpu_ms_median: median(cpu), shown,
-      app_mounted_ms: mounted.map((x) => (x === null ? null : round(x))),
-      app_mounted_ms_median: mounted.includes(null) ? null : round(median(mounted)),
-      first_answer_ms: firstAnswer.map((x) => (x === null ? null : round(x))),
-      first_answer_ms_median: firstAnswer.includes(null) ? null : round(median(firstAnswer)),
-    }));
-  } else {
-    const { context, page, marks } = await loadOnce(browser);
-    const search = page.locator('#search');
-    await search.focus();
-    await page.evaluate(() => {
-      const bench = window.__bench = { start: 0, last: 0, paint: 16 };
-      // The time after the next paint (a frame, then a macrotask once it is drawn).
-      const afterPaint = () => requestAnimationFrame(() => setTimeout(() => { bench.last = performance.now(); }, 0));
-      // A keystroke that changes nothing on screen still costs at least the next frame.
-      window.addEventListener('keydown', (e) => { bench.start = e.timeStamp; bench.last = 0; bench.paint = 16; afterPaint(); }, true);
-      new MutationObserver(afterPaint).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) {
-          if ((e.name === 'keydown' || e.name === 'input') && e.startTime >= bench.start - 1) {
-            bench.paint = Math.max(bench.paint, e.duration);
-          }
-        }
-      }).observe({ type: 'event', durationThreshold: 16 });
-    });
-    const keys = [...'billing', ...Array(7).fill('Backspace')];
-    const samples = [];
-    for (const key of keys) {
-      await page.keyboard.press(key);
-      // Settle: wait until nothing has painted for 300 ms.
-      let prev = -1;
-      for (;;) {
-        await page.waitForTimeout(300);
-        const last = await page.evaluate(() => window.__bench.last);
-        if (last === prev) break;
-        prev = last;
+      for (const p of rotated(i)) {
+        const { context, marks } = await loadOnce(browser, p.url);
+        await context.close();
+        if (i > 0) loads[p.name].push(marks); // round 0: warm-up (Chromium's own first-start costs)
       }
-      const { start, last, paint } = await page.evaluate(() => window.__bench);
-      const shown = await page.locator('#match-count').textContent();
-      // `ms`: every row right; `first_ms`: the next paint (Event Timing).
-      samples.push({ key, ms: round(last - start), first_ms: paint, shown });
     }
-    await context.close();
-    const ms = samples.map((s) => s.ms);
-    const firstMs = samples.map((s) => s.first_ms);
-    // Keystrokes that changed which rows are shown (the table re-renders).
-    const changed = samples.filter((s, i) => s.shown !== (i ? samples[i - 1].shown : marks.shown));
-    console.log(JSON.stringify({
-      rows: marks.shown, keystrokes: samples, median_ms: round(median(ms)), max_ms: round(Math.max(...ms)),
-      changed_count: changed.length, changed_median_ms: changed.length ? round(median(changed.map((s) => s.ms))) : null,
-      worst: samples.reduce((a, b) => (b.ms > a.ms ? b : a)),
-      first_median_ms: round(median(firstMs)), first_max_ms: round(Math.max(...firstMs)),
-      first_changed_median_ms: changed.length ? round(median(changed.map((s) => s.first_ms))) : null,
-      first_worst: samples.reduce((a, b) => (b.first_ms > a.first_ms ? b : a)),
-    }));
+    for (const p of pages) {
+      const l = loads[p.name];
+      const col = (k) => l.map((m) => round(m[k]));
+      out.pages[p.name] = {
+        url: p.url,
+        first_row_ms: col('first'), complete_ms: col('complete'), chromium_cpu_ms: col('cpu'),
+        first_row_ms_median: medianOrNull(col('first')), complete_ms_median: medianOrNull(col('complete')),
+        chromium_cpu_ms_median: medianOrNull(col('cpu')), shown: l.at(-1).shown,
+        app_mounted_ms: col('mounted'), app_mounted_ms_median: medianOrNull(col('mounted')),
+        first_answer_ms: col('firstAnswer'), first_answer_ms_median: medianOrNull(col('firstAnswer')),
+      };
+    }
+  } else {
+    const rounds = Number(opt.rounds || 1);
+    const samples = Object.fromEntries(pages.map((p) => [p.name, []]));
+    const before = Object.fromEntries(pages.map((p) => [p.name, []]));
+    const rows = {};
+    for (let r = 0; r < rounds; r++) {
+      for (const p of rotated(r)) {
+        const { context, page, marks } = await loadOnce(browser, p.url);
+        rows[p.name] = marks.shown;
+        before[p.name][r] = marks.shown;
+        const got = mode === 'filter' ? await filterSamples(page) : await sortSamples(page);
+        samples[p.name].push(...got.map((s) => ({ ...s, round: r })));
+        await context.close();
+      }
+    }
+    for (const p of pages) out.pages[p.name] = { url: p.url, rows: rows[p.name], rounds, ...summary(samples[p.name], before[p.name]) };
   }
+  console.log(JSON.stringify(out));
 } finally {
   await browser.close();
 }

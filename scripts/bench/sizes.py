@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Transfer size of a release dist/ next to the Leptos counter floor, and where the wasm bytes go.
+"""Transfer size of a release dist/ next to the card floor's, and where the wasm bytes go.
 
-  sizes.py --dist dist --floor bench/counter/dist --out sizes.json [--named-wasm W --twiggy T]
+  sizes.py --dist dist --floor bench/card-floor/dist --out sizes.json [--named-wasm W --twiggy T]
 
 Sizes: raw, `gzip -9` and `brotli -q 11` (the CLIs, as a static server would pre-compress) per
-file and total. With --named-wasm (the same wasm run through wasm-opt -Oz with -g, so function
+file and total, over every file Trunk wrote (wasm, js, css, html, copied files); the build's own
+`.gz`/`.br` copies beside them are not counted twice. With --named-wasm (the same wasm run through wasm-opt -Oz with -g, so function
 names survive) and --twiggy, also `twiggy top`: the largest items, and those items summed per
 crate (from their demangled names).
 """
