@@ -16,6 +16,12 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// What `mount_to` would do first: the dashboard's settings resource spawns a task when created.
+fn start_executor() {
+    // Already started by an earlier test: fine.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+}
+
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
@@ -131,6 +137,7 @@ fn mount_table(entries: Vec<SecretListEntry>) -> (web_sys::Element, Dashboard, i
     // The owner must outlive the test's reactive values.
     let owner = Owner::new();
     let dashboard = owner.with(|| {
+        start_executor();
         let dashboard = Dashboard::new();
         dashboard.listing.update(|l| {
             l.begin_scan();
@@ -467,6 +474,7 @@ async fn clear_search_empties_the_box_and_shows_every_row() {
     let now = browser::now_ms();
     let owner = Owner::new();
     let dashboard = owner.with(|| {
+        start_executor();
         let dashboard = Dashboard::new();
         dashboard.listing.update(|l| {
             l.begin_scan();
