@@ -234,6 +234,36 @@ describe('restore', () => {
     await context.close();
   });
 
+  test('a restore answered "not found" for a secret still scheduled: the row leaves, and a Refresh that lists it shows it again', async () => {
+    const { page, context } = await loaded();
+    const name = 'staging/api/stripe-key';
+    await page.route('**/api/secretsmanager', async (route) => {
+      if (route.request().headers()['x-amz-target'] === 'secretsmanager.RestoreSecret') {
+        // As a proxy pointed at another region or account would answer; never reaches moto.
+        return route.fulfill({
+          status: 400,
+          contentType: 'application/x-amz-json-1.1',
+          body: JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }),
+        });
+      }
+      return route.continue();
+    });
+    await cancelButton(page, name).click();
+    const dialog = dialogFor(page, name);
+    await dialog.getByRole('button', { name: 'Confirm restore', exact: true }).click();
+    await eventually(async () => assert.match(await dialog.getByRole('alert').innerText(), /no longer exists/));
+    await eventually(async () => assert.ok(!(await rowNames(page)).includes(name), 'the row left the table'));
+    await page.unroute('**/api/secretsmanager');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.notEqual((await env.stack.admin('describe', name)).deletedDate, null, 'moto: still scheduled');
+    const scheduled = await env.stack.admin('scheduled');
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await waitForListing(page, scheduled.length);
+    assert.deepEqual([...(await rowNames(page))].sort(), scheduled, 'every scheduled secret is listed, that one too');
+    await context.close();
+  });
+
   test('restoring the last row moves focus to the row before it', async () => {
     const { page, problems, context } = await loaded();
     const order = await rowNames(page);

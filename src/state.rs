@@ -148,7 +148,13 @@ impl Dashboard {
                     .flatten();
                 if gone {
                     listing.update(|l| {
-                        l.mark_gone(&arn);
+                        // A restored secret stays hidden while ListSecrets lags; one found
+                        // missing comes back if a later scan lists it.
+                        if result.is_ok() {
+                            l.mark_gone(&arn);
+                        } else {
+                            l.remove(&arn);
+                        }
                     });
                 }
                 match result {
@@ -265,13 +271,19 @@ impl Dashboard {
                     // The figure includes rendering the full table.
                     spawn_local(mark_once_rendered("undelete:list-complete"));
                     let found = self.listing.with_untracked(Listing::found);
-                    self.announcement.set(Announcement::new(
-                        Tone::Info,
-                        format!(
-                            "{} scheduled for deletion.",
-                            count_text(found, "secret", "secrets")
-                        ),
-                    ));
+                    let mut said = format!(
+                        "{} scheduled for deletion.",
+                        count_text(found, "secret", "secrets")
+                    );
+                    // A search typed during the scan: what it shows now, too.
+                    if !self.terms.with_untracked(Vec::is_empty) {
+                        let matches = self.match_count.get_untracked();
+                        said = format!(
+                            "{said} {} the search.",
+                            count_text(matches, "matches", "match")
+                        );
+                    }
+                    self.announcement.set(Announcement::new(Tone::Info, said));
                     return;
                 }
                 // The next page is on its way before this one's rows are drawn.
@@ -310,8 +322,12 @@ impl Dashboard {
 
     /// Whether the proxy says it refuses restores (not known yet, or unreadable: no).
     pub fn read_only(self) -> bool {
-        self.config
-            .with(|c| matches!(c, Some(Ok(config)) if config.read_only))
+        self.config.with(says_read_only)
+    }
+
+    /// The same, read without tracking (in an event handler).
+    pub fn read_only_untracked(self) -> bool {
+        self.config.with_untracked(says_read_only)
     }
 
     pub fn open_dialog(self, row: Arc<SecretRow>) {
@@ -419,6 +435,10 @@ impl Batch {
 async fn mark_once_rendered(name: &'static str) {
     browser::after_next_paint().await;
     browser::mark(name);
+}
+
+fn says_read_only(config: &Option<Result<ProxyConfig, ApiError>>) -> bool {
+    matches!(config, Some(Ok(config)) if config.read_only)
 }
 
 /// Sends the ListSecrets request for the page after `next_token` (the first page: `None`) at

@@ -60,9 +60,14 @@ pub fn RestoreDialog() -> impl IntoView {
     // Purged: the dialog says so, and Confirm has nothing left to do.
     let is_gone = |f: &Option<RestoreFailure>| f.as_ref().is_some_and(|f| f.gone);
     let gone = move || dashboard.restore_failure.with(is_gone);
+    // Nothing to send: the secret is gone, or the proxy turned out to be read-only.
+    let refused = move || gone() || dashboard.read_only();
     let confirm = move |_| {
         // `pending` flips at dispatch, so a double click cannot send a second request.
-        if pending.get_untracked() || dashboard.restore_failure.with_untracked(is_gone) {
+        if pending.get_untracked()
+            || dashboard.restore_failure.with_untracked(is_gone)
+            || dashboard.read_only_untracked()
+        {
             return;
         }
         if let Some(row) = dashboard.dialog_for.get_untracked() {
@@ -81,8 +86,12 @@ pub fn RestoreDialog() -> impl IntoView {
             .dialog_for
             .with(|r| r.as_ref().map(|r| r.arn.clone()).unwrap_or_default())
     };
-    // When it would be gone for good, so the urgency is in front of the person deciding.
+    // When it would be gone for good, so the urgency is in front of the person deciding (not
+    // once a restore found it purged).
     let deadline_text = move || {
+        if gone() {
+            return String::new();
+        }
         let deadline = dashboard
             .dialog_for
             .with(|r| r.as_ref().map_or(Deadline::Unknown, |r| r.deadline()));
@@ -146,7 +155,7 @@ pub fn RestoreDialog() -> impl IntoView {
                         type="button"
                         class="primary"
                         on:click=confirm
-                        aria-disabled=move || if pending.get() || gone() { "true" } else { "false" }
+                        aria-disabled=move || if pending.get() || refused() { "true" } else { "false" }
                     >
                         {move || if pending.get() { "Restoring…" } else { "Confirm restore" }}
                     </button>

@@ -47,7 +47,7 @@ pub fn ScanStatusBar() -> impl IntoView {
                     {move || {
                         let shown = dashboard.listing.with(|l| l.rows().len());
                         if shown > 0 {
-                            "The rows below are from before the error and may be out of date."
+                            "The rows below are what was listed before the error: the list may be incomplete or out of date."
                         } else {
                             ""
                         }

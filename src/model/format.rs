@@ -6,7 +6,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
-        format!("{n} {many}")
+        format!("{} {many}", grouped(n as usize))
     }
 }
 
@@ -175,6 +175,7 @@ mod tests {
     #[test]
     fn days_and_counts() {
         assert_eq!(days_text(-5.0), "0 days");
+        assert_eq!(days_text(DAY_MS * 2_912_107.0), "2,912,107 days");
         assert_eq!(days_text(DAY_MS * 1.9), "1 day");
         assert_eq!(count_text(1, "secret", "secrets"), "1 secret");
         assert_eq!(count_text(0, "secret", "secrets"), "0 secrets");

@@ -86,13 +86,21 @@ impl Listing {
         self.reindex();
     }
 
-    /// Removes a secret that is no longer scheduled for deletion (restored here, or found purged)
-    /// and remembers it so stale pages cannot bring it back.
+    /// Removes a secret this session restored, and remembers it so that stale pages cannot bring
+    /// it back: ListSecrets lags behind RestoreSecret for minutes.
     pub fn mark_gone(&mut self, arn: &str) -> Option<Arc<SecretRow>> {
+        let row = self.remove(arn)?;
+        self.restored.push((row.arn.clone(), row.deleted_date));
+        Some(row)
+    }
+
+    /// Removes a secret that a restore found missing (purged, as far as this proxy's account and
+    /// region can tell). Not remembered: if a later scan lists it, it is shown again, since a
+    /// secret still listed as scheduled can still be restored.
+    pub fn remove(&mut self, arn: &str) -> Option<Arc<SecretRow>> {
         let index = *self.index.get(arn)?;
         let row = self.rows.remove(index);
         self.reindex();
-        self.restored.push((row.arn.clone(), row.deleted_date));
         self.seen.remove(arn);
         Some(row)
     }
@@ -270,6 +278,20 @@ mod tests {
         // Deleted again later (a new DeletedDate): it shows again.
         l.begin_scan();
         l.add_page(vec![entry("a", Some(50.0))], 0.0);
+        assert_eq!(names(&l), ["b", "a"]);
+    }
+
+    #[test]
+    fn a_secret_found_missing_comes_back_if_a_later_scan_lists_it() {
+        let mut l = Listing::default();
+        l.begin_scan();
+        l.add_page(vec![entry("a", Some(10.0)), entry("b", Some(20.0))], 0.0);
+        l.finish_scan();
+        assert_eq!(l.remove("arn:a").unwrap().name, "a");
+        assert_eq!(names(&l), ["b"]);
+        l.begin_scan();
+        l.add_page(vec![entry("a", Some(10.0)), entry("b", Some(20.0))], 0.0);
+        l.finish_scan();
         assert_eq!(names(&l), ["b", "a"]);
     }
 
