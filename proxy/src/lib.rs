@@ -45,7 +45,16 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let app = app(config, signer)?;
+    serve_app(app(config, signer)?, listener, shutdown).await
+}
+
+/// Serves an [`app`] on `listener` with `axum::serve` (the peer address available as
+/// `ConnectInfo`) until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve_app(
+    app: axum::Router,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     // Answers are small: send them at once rather than waiting to fill a TCP segment.
     let listener = listener.tap_io(|tcp| {
         if let Err(error) = tcp.set_nodelay(true) {

@@ -101,6 +101,8 @@ async fn run(cli: Cli) -> Result<()> {
         }
     };
 
+    // Built before listening, so a bad --static-dir fails before the start-up line.
+    let app = undelete_proxy::app(&config, signer)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -121,7 +123,7 @@ async fn run(cli: Cli) -> Result<()> {
     );
 
     let summaries = tokio::spawn(server::log_read_summaries(server::READ_SUMMARY_INTERVAL));
-    let served = undelete_proxy::serve(&config, signer, listener, shutdown_signal()).await;
+    let served = undelete_proxy::serve_app(app, listener, shutdown_signal()).await;
     summaries.abort();
     server::log_read_summary();
     served?;

@@ -246,7 +246,9 @@ fn sign_with_identity(
 
 /// Name of the provider that produced the credentials ("Environment", "Profile",
 /// "WebIdentityToken", "EcsContainer", "IMDSv2", "SSO", ...). `Credentials` has no getter for
-/// it, so it is read from its `Debug` output, which redacts the secret key.
+/// it (aws-credential-types 1.3.1 exposes the keys, expiry, account id and typed properties
+/// only; the properties name credential *features*, not the provider), so it is read from its
+/// `Debug` output, which redacts the secret key. Use a getter as soon as one exists.
 pub fn provider_name(credentials: &Credentials) -> String {
     let debug = format!("{credentials:?}");
     debug
