@@ -133,8 +133,7 @@ const SECURITY_HEADERS: [(HeaderName, &str); 3] = [
 ];
 
 /// The UI's files. A release build puts `.br` and `.gz` copies next to the scripts, the wasm and
-/// the CSS (scripts/trunk-post-build.mjs), sent to browsers that accept them: over a network the
-/// dashboard is then ~82 KB (brotli) instead of ~247 KB. HTML documents get the UI's CSP,
+/// the CSS (scripts/trunk-compress.mjs), sent to browsers that accept them. HTML documents get the UI's CSP,
 /// computed from `index.html` now: a rebuilt UI needs a restart of the proxy.
 fn static_files(dir: &Path) -> anyhow::Result<Router> {
     let csp = crate::csp::policy_for_static_dir(dir)?;
