@@ -300,8 +300,11 @@ async fn row_list_inserts_in_place_hides_and_removes() {
 /// passed, rather than reading the date as a deletion with 7 to 30 days to go.
 #[wasm_bindgen_test]
 async fn a_purge_time_that_passes_while_shown_is_still_the_purge_time() {
+    // Listed well before its purge time (closer, it could be a deletion time just as well).
     let now = browser::now_ms();
-    let (root, dashboard, _mounted) = mount_table(vec![entry("soon", now + 40_000.0)]);
+    let purge_at = now + 10.0 * 60_000.0;
+    let (root, dashboard, _mounted) = mount_table(vec![entry("soon", purge_at)]);
+    dashboard.now.set(purge_at - 40_000.0);
     browser::sleep_ms(20.0).await;
     let text = |selector: &str| {
         root.query_selector(selector)
@@ -314,7 +317,7 @@ async fn a_purge_time_that_passes_while_shown_is_still_the_purge_time() {
         text("td.time-left .time-left-text"),
         "less than a minute left"
     );
-    dashboard.now.set(now + 75_000.0);
+    dashboard.now.set(purge_at + 35_000.0);
     browser::sleep_ms(20.0).await;
     assert_eq!(
         text("td.deletion-date .date-label"),

@@ -5,10 +5,12 @@
 //! purge time. Both readings are handled without guessing which server we talk to: a date that
 //! was in the future when the server reported it can only be the purge time (and stays the purge
 //! time once that moment passes); a date in the past is when the secret was deleted, and the purge
-//! follows after the recovery window of 7 to 30 days, which ListSecrets does not report.
+//! follows after the recovery window of 7 to 30 days, which ListSecrets does not report. A date
+//! within minutes of the listing could be either, since the clocks involved may be that far apart
+//! (a secret deleted just now, or one whose purge is due): the dashboard says so.
 
 use crate::model::format::{days_text, duration_text};
-use crate::model::time_units::DAY_MS;
+use crate::model::time_units::{DAY_MS, MINUTE_MS};
 
 /// Shortest and longest recovery windows AWS allows (`RecoveryWindowInDays`).
 pub const MIN_WINDOW_MS: f64 = 7.0 * DAY_MS;
@@ -27,22 +29,58 @@ pub enum Deadline {
         earliest: f64,
         latest: f64,
     },
+    /// `DeletedDate` was within [`CLOCK_MARGIN_MS`] of the listing: the secret was deleted just
+    /// now (7 to 30 days left) or its purge is due within minutes; the clocks cannot tell which.
+    Either { at: f64 },
     /// The server sent a date we could not read.
     Unknown,
 }
 
-impl Deadline {
-    /// Interprets a `DeletedDate` (epoch milliseconds); `is_purge_time` says which reading
-    /// holds (see [`is_purge_time`]).
-    pub fn from_deleted_date(deleted_date: Option<f64>, is_purge_time: bool) -> Self {
+/// How far apart the clocks behind a `DeletedDate` and the listing time may be: AWS accepts the
+/// proxy's signatures from a clock up to 5 minutes off, and the dashboard counts with the
+/// browser's clock while it is within a minute of the proxy's.
+pub const CLOCK_MARGIN_MS: f64 = 6.0 * MINUTE_MS;
+
+/// How a `DeletedDate` reads, decided when it is listed (not as the clock moves: a purge time
+/// that has passed is still a purge time, not a deletion time with 7 to 30 days to go).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DateReading {
+    /// Clearly in the past: when the secret was deleted.
+    DeletionTime,
+    /// Within the clocks' margin of the listing: either.
+    Either,
+    /// Clearly in the future: the scheduled purge time.
+    PurgeTime,
+}
+
+impl DateReading {
+    /// Reads a `DeletedDate` (epoch ms) that the server reported at `listed_at`.
+    pub fn of(deleted_date: Option<f64>, listed_at: f64) -> Self {
         match deleted_date {
-            Some(date) if is_purge_time => Deadline::Scheduled { purge_at: date },
-            Some(date) => Deadline::Estimated {
+            Some(date) if date > listed_at + CLOCK_MARGIN_MS => DateReading::PurgeTime,
+            Some(date) if date >= listed_at - CLOCK_MARGIN_MS => DateReading::Either,
+            _ => DateReading::DeletionTime,
+        }
+    }
+
+    /// The reading of a date listed again: the surer of the two (a purge time stays one).
+    pub fn relisted(self, earlier: DateReading) -> DateReading {
+        self.max(earlier)
+    }
+}
+
+impl Deadline {
+    /// Interprets a `DeletedDate` (epoch milliseconds) as `reading` says.
+    pub fn from_deleted_date(deleted_date: Option<f64>, reading: DateReading) -> Self {
+        match (deleted_date, reading) {
+            (Some(date), DateReading::PurgeTime) => Deadline::Scheduled { purge_at: date },
+            (Some(date), DateReading::Either) => Deadline::Either { at: date },
+            (Some(date), DateReading::DeletionTime) => Deadline::Estimated {
                 deleted_at: date,
                 earliest: date + MIN_WINDOW_MS,
                 latest: date + MAX_WINDOW_MS,
             },
-            None => Deadline::Unknown,
+            (None, _) => Deadline::Unknown,
         }
     }
 
@@ -51,6 +89,7 @@ impl Deadline {
         match self {
             Deadline::Scheduled { purge_at } => Some(purge_at),
             Deadline::Estimated { earliest, .. } => Some(earliest),
+            Deadline::Either { at } => Some(at),
             Deadline::Unknown => None,
         }
     }
@@ -95,6 +134,9 @@ impl Deadline {
                     "Past the longest recovery window: may already be purged".to_string()
                 }
             }
+            Deadline::Either { .. } => {
+                "Minutes, or 7 to 30 days: restore now to be safe".to_string()
+            }
             Deadline::Unknown => "Unknown: the deletion date could not be read".to_string(),
         }
     }
@@ -104,6 +146,7 @@ impl Deadline {
         match self {
             Deadline::Scheduled { .. } => "Permanent deletion on",
             Deadline::Estimated { .. } => "Deleted on",
+            Deadline::Either { .. } => "Deleted, or to be purged, on",
             Deadline::Unknown => "Unknown",
         }
     }
@@ -113,6 +156,7 @@ impl Deadline {
         match self {
             Deadline::Scheduled { purge_at } => Some(purge_at),
             Deadline::Estimated { deleted_at, .. } => Some(deleted_at),
+            Deadline::Either { at } => Some(at),
             Deadline::Unknown => None,
         }
     }
@@ -122,16 +166,12 @@ impl Deadline {
         match self {
             Deadline::Scheduled { .. } => "Scheduled purge time (exact)",
             Deadline::Estimated { .. } => "Purged 7 to 30 days after deletion; exact day unknown",
+            Deadline::Either { .. } => {
+                "Within minutes of now: deleted just now, or the scheduled purge time"
+            }
             Deadline::Unknown => "The server sent a date that could not be read",
         }
     }
-}
-
-/// Whether a `DeletedDate` the server reported at `listed_at` is the scheduled purge time: a date
-/// in the future can only be that. Decided when the date is listed, not as the clock moves: a purge
-/// time that has passed is still a purge time, not a deletion time with 7 to 30 days to go.
-pub fn is_purge_time(deleted_date: Option<f64>, listed_at: f64) -> bool {
-    deleted_date.is_some_and(|date| date > listed_at)
 }
 
 /// How urgently a secret needs attention, always shown as text as well as colour.
@@ -176,7 +216,10 @@ mod tests {
 
     #[test]
     fn future_date_is_the_exact_purge_time() {
-        let d = Deadline::from_deleted_date(Some(NOW + 3.0 * DAY_MS + 4.0 * HOUR_MS), true);
+        let d = Deadline::from_deleted_date(
+            Some(NOW + 3.0 * DAY_MS + 4.0 * HOUR_MS),
+            DateReading::PurgeTime,
+        );
         assert_eq!(
             d,
             Deadline::Scheduled {
@@ -191,7 +234,7 @@ mod tests {
     #[test]
     fn past_date_is_the_deletion_time_with_a_7_to_30_day_window() {
         let deleted = NOW - 2.0 * DAY_MS;
-        let d = Deadline::from_deleted_date(Some(deleted), false);
+        let d = Deadline::from_deleted_date(Some(deleted), DateReading::DeletionTime);
         assert_eq!(d.shown_date(), Some(deleted));
         assert_eq!(d.soonest_purge(), Some(deleted + 7.0 * DAY_MS));
         assert_eq!(d.time_left_text(NOW), "5 days to 28 days left (estimate)");
@@ -201,7 +244,7 @@ mod tests {
 
     #[test]
     fn inside_the_window_the_purge_may_come_any_time() {
-        let d = Deadline::from_deleted_date(Some(NOW - 10.0 * DAY_MS), false);
+        let d = Deadline::from_deleted_date(Some(NOW - 10.0 * DAY_MS), DateReading::DeletionTime);
         assert_eq!(
             d.time_left_text(NOW),
             "May be purged at any time; at most 20 days left (estimate)"
@@ -211,7 +254,7 @@ mod tests {
 
     #[test]
     fn beyond_thirty_days_it_may_already_be_gone() {
-        let d = Deadline::from_deleted_date(Some(NOW - 31.0 * DAY_MS), false);
+        let d = Deadline::from_deleted_date(Some(NOW - 31.0 * DAY_MS), DateReading::DeletionTime);
         assert_eq!(
             d.time_left_text(NOW),
             "Past the longest recovery window: may already be purged"
@@ -222,11 +265,16 @@ mod tests {
     #[test]
     fn a_date_is_read_as_it_was_when_listed_and_a_passed_purge_time_stays_one() {
         let date = NOW + HOUR_MS;
-        assert!(is_purge_time(Some(date), NOW));
-        assert!(!is_purge_time(Some(date), NOW + 2.0 * HOUR_MS));
-        assert!(!is_purge_time(None, NOW));
+        assert_eq!(DateReading::of(Some(date), NOW), DateReading::PurgeTime);
+        let later_reading = DateReading::of(Some(date), NOW + 2.0 * HOUR_MS);
+        assert_eq!(later_reading, DateReading::DeletionTime);
+        assert_eq!(
+            later_reading.relisted(DateReading::PurgeTime),
+            DateReading::PurgeTime
+        );
+        assert_eq!(DateReading::of(None, NOW), DateReading::DeletionTime);
         // Listed an hour before the purge; two hours later it is past, and still the purge time.
-        let d = Deadline::from_deleted_date(Some(date), is_purge_time(Some(date), NOW));
+        let d = Deadline::from_deleted_date(Some(date), DateReading::of(Some(date), NOW));
         let later = NOW + 2.0 * HOUR_MS;
         assert_eq!(d.date_label(), "Permanent deletion on");
         assert_eq!(d.shown_date(), Some(date));
@@ -237,9 +285,43 @@ mod tests {
         assert_eq!(d.urgency(later), Urgency::Critical);
     }
 
+    /// On AWS, ListSecrets' `DeletedDate` of a secret deleted seconds ago may be ahead of the
+    /// browser's clock; a purge due in a minute looks the same. Neither is said as fact.
+    #[test]
+    fn a_date_within_minutes_of_the_listing_could_be_either() {
+        for date in [NOW + 30_000.0, NOW - 2.0 * MINUTE_MS, NOW + 5.0 * MINUTE_MS] {
+            let reading = DateReading::of(Some(date), NOW);
+            assert_eq!(reading, DateReading::Either, "{date}");
+            let d = Deadline::from_deleted_date(Some(date), reading);
+            assert_eq!(d, Deadline::Either { at: date });
+            assert_eq!(
+                d.time_left_text(NOW + 10.0 * MINUTE_MS),
+                "Minutes, or 7 to 30 days: restore now to be safe"
+            );
+            assert_eq!(d.urgency(NOW), Urgency::Critical);
+            assert_eq!(d.shown_date(), Some(date));
+        }
+        assert_eq!(
+            DateReading::of(Some(NOW + 7.0 * MINUTE_MS), NOW),
+            DateReading::PurgeTime
+        );
+        assert_eq!(
+            DateReading::of(Some(NOW - 7.0 * MINUTE_MS), NOW),
+            DateReading::DeletionTime
+        );
+        // Listed again later, clearly past: still either (a purge time stays one too).
+        assert_eq!(
+            DateReading::DeletionTime.relisted(DateReading::Either),
+            DateReading::Either
+        );
+    }
+
     #[test]
     fn under_a_day_to_the_earliest_purge_is_said_in_hours() {
-        let d = Deadline::from_deleted_date(Some(NOW - 7.0 * DAY_MS + 5.0 * HOUR_MS), false);
+        let d = Deadline::from_deleted_date(
+            Some(NOW - 7.0 * DAY_MS + 5.0 * HOUR_MS),
+            DateReading::DeletionTime,
+        );
         assert_eq!(d.time_left_text(NOW), "5 hours to 23 days left (estimate)");
     }
 
@@ -256,7 +338,7 @@ mod tests {
 
     #[test]
     fn unknown_date_says_so() {
-        let d = Deadline::from_deleted_date(None, false);
+        let d = Deadline::from_deleted_date(None, DateReading::DeletionTime);
         assert_eq!(d, Deadline::Unknown);
         assert_eq!(d.soonest_purge(), None);
         assert!(d.time_left_text(NOW).starts_with("Unknown"));
@@ -271,6 +353,7 @@ mod tests {
         let d = Deadline::Scheduled {
             purge_at: NOW + 30_000.0,
         };
+        // (Listed at NOW such a date reads as either; listed earlier it is the purge time.)
         assert_eq!(d.time_left_text(NOW), "less than a minute left");
         assert_eq!(d.urgency(NOW), Urgency::Critical);
     }

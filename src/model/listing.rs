@@ -61,7 +61,9 @@ impl Listing {
             if let Some(i) = known
                 && self.rows[i].deleted_date == row.deleted_date
             {
-                row.deleted_date_is_purge_time |= self.rows[i].deleted_date_is_purge_time;
+                row.deleted_date_reading = row
+                    .deleted_date_reading
+                    .relisted(self.rows[i].deleted_date_reading);
             }
             match known {
                 Some(i) if *self.rows[i] == row => {}
@@ -171,6 +173,8 @@ impl Pager {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::deadline::DateReading;
+    use crate::model::time_units::HOUR_MS;
     use crate::wire::WireDate;
 
     fn entry(name: &str, deleted: Option<f64>) -> SecretListEntry {
@@ -242,21 +246,33 @@ mod tests {
     #[test]
     fn a_purge_time_seen_in_the_future_stays_one_after_it_passes() {
         let mut l = Listing::default();
-        l.add_page(vec![entry("a", Some(100.0)), entry("b", Some(10.0))], 50.0);
+        l.add_page(
+            vec![
+                entry("a", Some(100.0 * HOUR_MS)),
+                entry("b", Some(10.0 * HOUR_MS)),
+            ],
+            50.0 * HOUR_MS,
+        );
         let purge = |l: &Listing| -> Vec<bool> {
             l.rows()
                 .iter()
-                .map(|r| r.deleted_date_is_purge_time)
+                .map(|r| r.deleted_date_reading == DateReading::PurgeTime)
                 .collect()
         };
         assert_eq!(purge(&l), [true, false]);
         // A refresh after the purge time: the same date is still the purge time.
         l.begin_scan();
-        l.add_page(vec![entry("a", Some(100.0)), entry("b", Some(10.0))], 150.0);
+        l.add_page(
+            vec![
+                entry("a", Some(100.0 * HOUR_MS)),
+                entry("b", Some(10.0 * HOUR_MS)),
+            ],
+            150.0 * HOUR_MS,
+        );
         assert_eq!(purge(&l), [true, false]);
         // A new date (deleted again) is read afresh.
         l.begin_scan();
-        l.add_page(vec![entry("a", Some(120.0))], 150.0);
+        l.add_page(vec![entry("a", Some(120.0 * HOUR_MS))], 150.0 * HOUR_MS);
         assert_eq!(purge(&l), [false, false]);
     }
 

@@ -1,6 +1,6 @@
 //! One secret scheduled for deletion, as the table shows it.
 
-use crate::model::deadline::{Deadline, is_purge_time};
+use crate::model::deadline::{DateReading, Deadline};
 use crate::wire::{SecretListEntry, WireDate};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -12,9 +12,9 @@ pub struct SecretRow {
     pub tags: Vec<(String, String)>,
     /// `DeletedDate` in epoch ms; `None` when present but unreadable (the row still shows).
     pub deleted_date: Option<f64>,
-    /// Whether `deleted_date` is the scheduled purge time rather than the time of deletion
-    /// (`deadline::is_purge_time`, decided when listed).
-    pub deleted_date_is_purge_time: bool,
+    /// Whether `deleted_date` is the scheduled purge time or the time of deletion (or could be
+    /// either), decided when listed.
+    pub deleted_date_reading: DateReading,
     pub last_changed: Option<f64>,
     /// Set for secrets managed by another AWS service (e.g. RDS), which AWS may not let us restore.
     pub owning_service: Option<String>,
@@ -65,7 +65,7 @@ impl SecretRow {
             description,
             tags,
             deleted_date,
-            deleted_date_is_purge_time: is_purge_time(deleted_date, listed_at),
+            deleted_date_reading: DateReading::of(deleted_date, listed_at),
             last_changed: entry.last_changed_date.and_then(WireDate::millis),
             owning_service: entry.owning_service.filter(|s| !s.is_empty()),
             search_text,
@@ -75,7 +75,7 @@ impl SecretRow {
 
     /// What is known about when the secret is gone for good.
     pub fn deadline(&self) -> Deadline {
-        Deadline::from_deleted_date(self.deleted_date, self.deleted_date_is_purge_time)
+        Deadline::from_deleted_date(self.deleted_date, self.deleted_date_reading)
     }
 
     /// The lower-cased name, which the table sorts by.
