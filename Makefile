@@ -29,10 +29,11 @@ e2e:
 # The same proxy against real AWS, with credentials from the standard chain (AWS_PROFILE, ...).
 # The identity needs only docs/iam-policy.json. Example:
 #   make aws AWS_PROFILE=prod-readonly-restore AWS_REGION=eu-west-1
-aws: build
+aws: setup
+	bash scripts/build.sh ui
 	bash scripts/aws.sh
 
-# Benchmarks (not part of `make test`): builds release UI, the Leptos counter floor and the release
+# Benchmarks (not part of `make test`): builds release UI, the card floor (bench/card-floor) and the release
 # proxy, then prints size / time-to-list / filtering / proxy-overhead figures next to their floors.
 # See docs/benchmarks.md. Results also go to artifacts/bench/<date>/.
 bench:
