@@ -26,7 +26,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
+use tracing::Level;
 
 /// CSP for API answers: they are data, never documents.
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
@@ -108,7 +109,12 @@ pub fn router(config: &ProxyConfig, upstream: Upstream) -> anyhow::Result<Router
     let [frame, referrer, nosniff] = SECURITY_HEADERS;
     Ok(app.layer(
         ServiceBuilder::new()
-            .layer(TraceLayer::new_for_http())
+            // The proxy logs every failed answer itself (a refusal, an upstream failure, a
+            // forwarded non-2xx), with what went wrong: tower-http's own ERROR line for a 5xx
+            // would say it a second time, so it is only there at debug.
+            .layer(
+                TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
+            )
             .layer(SetResponseHeaderLayer::if_not_present(
                 frame.0,
                 HeaderValue::from_static(frame.1),

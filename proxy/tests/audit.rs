@@ -332,3 +332,34 @@ async fn a_restore_with_the_wrong_method_is_audited() {
 
     assert_eq!(up.hits(), 0);
 }
+
+#[tokio::test]
+async fn an_upstream_5xx_is_logged_once() {
+    let _turn = LOG_TURN.lock().await;
+    let up = FakeUpstream::start(FakeBehavior::Reply(500, "text/html", "<h1>oops</h1>")).await;
+    let proxy = audited_proxy(&up).await;
+
+    let start = log_len();
+    let resp = restore_request(&proxy, "five@example.com")
+        .body(r#"{"SecretId":"prod/db"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 500);
+    let lines = lines_since(start);
+    let audits: Vec<&Value> = lines
+        .iter()
+        .filter(|v| v["target"] == AUDIT_TARGET)
+        .collect();
+    assert_eq!(audits.len(), 1, "{lines:?}");
+    assert_eq!(audits[0]["fields"]["outcome"], "forwarded");
+    assert_eq!(audits[0]["fields"]["status"], 500);
+    assert_eq!(audits[0]["fields"]["request_id"], "fake-request-id-2");
+    let others: Vec<&Value> = lines
+        .iter()
+        .filter(|v| v["target"] != AUDIT_TARGET)
+        .collect();
+    assert_eq!(others.len(), 1, "the proxy's own line only: {others:?}");
+    assert_eq!(others[0]["target"], "undelete_proxy::server", "{others:?}");
+    assert_eq!(others[0]["fields"]["status"], 500, "{others:?}");
+}
