@@ -5,7 +5,7 @@
 
 use crate::action::{AMZ_JSON_1_1, Action, MAX_BODY_BYTES, TARGET_PREFIX};
 use crate::errors::Refusal;
-use crate::shapes::Input;
+use crate::shapes::{Input, json_kind};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use serde_json::{Map, Value};
 
@@ -138,17 +138,6 @@ pub fn check_body(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
             json_kind(&other)
         ))),
         Err(e) => Err(Refusal::InvalidBody(format!("not valid JSON ({e})"))),
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 
