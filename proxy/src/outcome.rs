@@ -3,13 +3,14 @@
 //! layer (host/origin check, body limit, timeout), extractor or handler made the answer.
 
 use crate::audit::{self, RestoreAudit};
-use crate::errors::Refused;
+use crate::errors::{Refusal, Refused};
 use crate::policy;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use http::HeaderName;
 use std::net::SocketAddr;
+use tracing::Instrument;
 
 /// Marks a response that carries a forwarded upstream answer.
 #[derive(Debug, Clone, Copy)]
@@ -46,11 +47,34 @@ pub async fn record_outcome(
         outcome: String::new(),
     });
 
-    let response = next.run(request).await;
+    let Some(restore) = restore else {
+        let response = next.run(request).await;
+        record(&response, action.as_deref(), None);
+        return response;
+    };
+    // hyper drops a request's future when its client goes away, and a restore may be with AWS
+    // by then: it runs to its end, and its audit line, on its own task.
+    let task = tokio::spawn(
+        async move {
+            let response = next.run(request).await;
+            record(&response, action.as_deref(), Some(restore));
+            response
+        }
+        .in_current_span(),
+    );
+    match task.await {
+        Ok(response) => response,
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        // Cancelled: only when the runtime itself shuts down.
+        Err(error) => Refusal::Internal(error.to_string()).into_response(),
+    }
+}
 
+/// Logs `response`'s refusal, if it is one, and writes the audit line of a restore.
+fn record(response: &Response, action: Option<&str>, restore: Option<RestoreAudit>) {
     let refused = response.extensions().get::<Refused>();
     if let Some(refused) = refused {
-        log_refusal(action.as_deref().unwrap_or("-"), refused);
+        log_refusal(action.unwrap_or("-"), refused);
     }
     if let Some(base) = restore {
         let forwarded = response.extensions().get::<Forwarded>().is_some();
@@ -72,7 +96,6 @@ pub async fn record_outcome(
             ..base
         });
     }
-    response
 }
 
 /// One line per refusal: `warn` for host/origin refusals (someone else's page or name) and
@@ -90,9 +113,7 @@ fn log_refusal(action: &str, refused: &Refused) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::errors::Refusal;
     use crate::test_log::CapturedLog;
-    use axum::response::IntoResponse;
 
     #[test]
     fn each_refusal_is_one_line_at_its_level() {

@@ -363,3 +363,41 @@ async fn an_upstream_5xx_is_logged_once() {
     assert_eq!(others[0]["target"], "undelete_proxy::server", "{others:?}");
     assert_eq!(others[0]["fields"]["status"], 500, "{others:?}");
 }
+
+#[tokio::test]
+async fn a_restore_whose_client_goes_away_is_still_audited() {
+    use tokio::io::AsyncWriteExt;
+    let _turn = LOG_TURN.lock().await;
+    let up = FakeUpstream::start(FakeBehavior::Slow(std::time::Duration::from_millis(500))).await;
+    let proxy = audited_proxy(&up).await;
+
+    let start = log_len();
+    let body = r#"{"SecretId":"prod/db"}"#;
+    let req = format!(
+        "POST /api/secretsmanager HTTP/1.1\r\nHost: {}\r\nContent-Type: {AMZ_JSON}\r\n\
+         X-Amz-Target: secretsmanager.RestoreSecret\r\nX-Forwarded-Email: gone@example.com\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        proxy.addr,
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(proxy.addr).await.unwrap();
+    stream.write_all(req.as_bytes()).await.unwrap();
+    // Gone while the restore is with the upstream.
+    while up.hits() == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    drop(stream);
+
+    // The restore reached AWS: its answer is audited once it comes.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while audit_lines_since(start).is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let audits = audit_lines_since(start);
+    assert_eq!(audits.len(), 1, "{audits:?}");
+    let f = &audits[0]["fields"];
+    assert_eq!(f["outcome"], "forwarded", "{f}");
+    assert_eq!(f["status"], 200, "{f}");
+    assert_eq!(f["secret_id"], "prod/db", "{f}");
+    assert_eq!(f["identity"], "gone@example.com", "{f}");
+}
