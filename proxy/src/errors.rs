@@ -145,8 +145,30 @@ pub fn error_body(error_type: &str, message: &str) -> String {
     serde_json::json!({ "__type": error_type, "message": message }).to_string()
 }
 
-/// Builds an AWS-shaped JSON error response.
-pub fn json_error(status: StatusCode, error_type: &str, message: &str) -> Response {
+/// What a proxy-made error answer said, kept in its extensions: the one place that logs every
+/// refusal and audits every restore (`server::record_outcome`) reads it there, whichever layer,
+/// extractor or handler made the answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub status: StatusCode,
+    pub error_type: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}): {}",
+            self.error_type,
+            self.status.as_u16(),
+            self.message
+        )
+    }
+}
+
+/// Builds an AWS-shaped JSON error response (carrying its [`Refused`]).
+pub fn json_error(status: StatusCode, error_type: &'static str, message: &str) -> Response {
     let mut response = (status, error_body(error_type, message)).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -154,6 +176,11 @@ pub fn json_error(status: StatusCode, error_type: &str, message: &str) -> Respon
         HeaderValue::from_static("application/x-amz-json-1.1"),
     );
     headers.insert(REFUSAL_HEADER, HeaderValue::from_static("true"));
+    response.extensions_mut().insert(Refused {
+        status,
+        error_type,
+        message: message.to_string(),
+    });
     response
 }
 
@@ -264,5 +291,11 @@ mod tests {
             "application/x-amz-json-1.1"
         );
         assert_eq!(response.headers()[REFUSAL_HEADER], "true");
+        let refused = response.extensions().get::<Refused>().unwrap();
+        assert_eq!(
+            refused.to_string(),
+            Refusal::MissingTarget.to_string(),
+            "the log words of a refusal are the same from either"
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! [`policy`] (pure allowlist/header/origin rules) and [`shapes`] (each action's typed input) →
 //! [`upstream`] (reqwest's keep-alive pool to the fixed endpoint) with [`signing`] (aws-sigv4 +
 //! aws-config credentials); the actions and limits in [`action`], refusals in [`errors`], the
-//! restore audit trail in [`audit`], the UI's CSP in [`csp`].
+//! refusal log and restore audit of every answer in [`outcome`] (lines made by [`audit`]), the UI's CSP in [`csp`].
 
 pub mod action;
 pub mod audit;
@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod csp;
 pub mod errors;
+pub mod outcome;
 pub mod policy;
 pub mod server;
 pub mod shapes;

@@ -5,7 +5,7 @@
 
 use crate::action::{AMZ_JSON_1_1, Action, MAX_BODY_BYTES, TARGET_PREFIX};
 use crate::errors::Refusal;
-use crate::shapes::Input;
+use crate::shapes::{Input, json_kind};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use serde_json::{Map, Value};
 
@@ -100,6 +100,15 @@ pub fn parse_target(value: Option<&HeaderValue>) -> Result<&str, Refusal> {
     }
 }
 
+/// Whether any `X-Amz-Target` of a request names RestoreSecret: such a request is audited,
+/// whatever answers it (even a refusal of its method or of two targets).
+pub fn names_restore_secret(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("x-amz-target")
+        .iter()
+        .any(|target| parse_target(Some(target)) == Ok("RestoreSecret"))
+}
+
 /// Maps an action name onto the allowlist. Anything else (unknown or real-but-disallowed,
 /// such as `GetSecretValue`) → 403 `ActionNotAllowed`; `RestoreSecret` under `--read-only`
 /// → 403 `ReadOnlyMode`.
@@ -129,17 +138,6 @@ pub fn check_body(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
             json_kind(&other)
         ))),
         Err(e) => Err(Refusal::InvalidBody(format!("not valid JSON ({e})"))),
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 
@@ -356,6 +354,29 @@ mod tests {
             map.append(HeaderName::from_bytes(k.as_bytes()).unwrap(), hv(v));
         }
         map
+    }
+
+    #[test]
+    fn a_restore_is_named_by_any_of_its_targets() {
+        let restore = "secretsmanager.RestoreSecret";
+        assert!(names_restore_secret(&headers(&[("x-amz-target", restore)])));
+        let two = headers(&[
+            ("x-amz-target", "secretsmanager.ListSecrets"),
+            ("x-amz-target", restore),
+        ]);
+        assert!(names_restore_secret(&two));
+        for other in [
+            "secretsmanager.ListSecrets",
+            "RestoreSecret",
+            "kms.RestoreSecret",
+            "",
+        ] {
+            assert!(
+                !names_restore_secret(&headers(&[("x-amz-target", other)])),
+                "{other}"
+            );
+        }
+        assert!(!names_restore_secret(&HeaderMap::new()));
     }
 
     fn good_headers(target: &str) -> HeaderMap {

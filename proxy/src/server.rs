@@ -1,21 +1,21 @@
 //! The HTTP edge: axum routes, tower-http layers (body limit, timeout, trace, static files,
-//! CORS, headers) and the glue between policy, upstream and audit.
+//! CORS, headers) and the glue between policy and upstream; every `/api` answer then passes
+//! [`outcome::record_outcome`], which logs refusals and audits restores.
 
 use crate::action::{Action, MAX_BODY_BYTES};
-use crate::audit::{self, RestoreAudit};
 use crate::config::ProxyConfig;
 use crate::errors::{REFUSAL_HEADER, Refusal, json_error};
+use crate::outcome::{self, Forwarded, SecretIdSeen};
 use crate::policy::{self, CORS_ALLOWED_REQUEST_HEADERS, CORS_EXPOSED_RESPONSE_HEADERS, Policy};
 use crate::upstream::Upstream;
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
-use axum::{Extension, Router};
-use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,20 +26,15 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
+use tracing::Level;
 
 /// CSP for API answers: they are data, never documents.
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Marks a response that carries a forwarded upstream answer (left untouched by
-/// [`shape_errors`]).
-#[derive(Debug, Clone, Copy)]
-struct Forwarded;
-
 struct Inner {
     policy: Policy,
     upstream: Upstream,
-    identity_header: Option<HeaderName>,
     config_json: String,
     /// Bound for a whole API request (body and upstream call); past it: 504 UpstreamTimeout.
     request_timeout: Duration,
@@ -59,7 +54,6 @@ impl AppState {
         AppState(Arc::new(Inner {
             policy: config.policy.clone(),
             upstream,
-            identity_header: config.identity_header.clone(),
             config_json,
             request_timeout: config.upstream_timeout + Duration::from_secs(5),
         }))
@@ -73,8 +67,10 @@ pub fn router(config: &ProxyConfig, upstream: Upstream) -> anyhow::Result<Router
     let state = AppState::new(config, upstream);
     let cors = (!config.policy.allowed_origins.is_empty())
         .then(|| cors_layer(&config.policy.allowed_origins));
-    // Outermost first: the API's headers on every answer, error bodies in the AWS shape, the
-    // host/origin checks before CORS, then the whole-request timeout and the body limit.
+    // Outermost first: the API's headers on every answer, the refusal log and restore audit
+    // (so they see each answer as the client gets it, whichever layer made it), error bodies in
+    // the AWS shape, the host/origin checks before CORS, then the whole-request timeout and the
+    // body limit.
     let api = Router::new()
         .route("/api/secretsmanager", any(secretsmanager))
         .route("/api/config", get(api_config).fallback(config_wrong_method))
@@ -89,6 +85,10 @@ pub fn router(config: &ProxyConfig, upstream: Upstream) -> anyhow::Result<Router
                 .layer(SetResponseHeaderLayer::overriding(
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("no-store"),
+                ))
+                .layer(from_fn_with_state(
+                    config.identity_header.clone(),
+                    outcome::record_outcome,
                 ))
                 .layer(map_response(shape_errors))
                 .layer(from_fn_with_state(state.clone(), origin_guard))
@@ -109,7 +109,12 @@ pub fn router(config: &ProxyConfig, upstream: Upstream) -> anyhow::Result<Router
     let [frame, referrer, nosniff] = SECURITY_HEADERS;
     Ok(app.layer(
         ServiceBuilder::new()
-            .layer(TraceLayer::new_for_http())
+            // The proxy logs every failed answer itself (a refusal, an upstream failure, a
+            // forwarded non-2xx), with what went wrong: tower-http's own ERROR line for a 5xx
+            // would say it a second time, so it is only there at debug.
+            .layer(
+                TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
+            )
             .layer(SetResponseHeaderLayer::if_not_present(
                 frame.0,
                 HeaderValue::from_static(frame.1),
@@ -228,8 +233,7 @@ async fn origin_guard(State(state): State<AppState>, request: Request, next: Nex
     }
 }
 
-/// The host (DNS-rebinding) and origin (CSRF) checks of every `/api` request; a refusal is
-/// logged here.
+/// The host (DNS-rebinding) and origin (CSRF) checks of every `/api` request.
 fn check_host_and_origin(
     policy: &Policy,
     method: &Method,
@@ -246,7 +250,7 @@ fn check_host_and_origin(
             from_uri.as_ref()
         }
     };
-    let checked = policy::check_host(host, policy).and_then(|()| {
+    policy::check_host(host, policy).and_then(|()| {
         let is_preflight = method == Method::OPTIONS
             && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
         if is_preflight {
@@ -261,11 +265,7 @@ fn check_host_and_origin(
             policy::check_origin(headers.get(header::ORIGIN), host, &policy.allowed_origins)
                 .map(|_| ())
         }
-    });
-    if let Err(refusal) = &checked {
-        tracing::warn!(%refusal, "refused request");
-    }
-    checked
+    })
 }
 
 /// Turns the plain-text errors of axum and tower-http (405, 413, 504, ...) into the AWS JSON
@@ -305,16 +305,15 @@ fn copy_extra_headers(from: &HeaderMap, to: &mut HeaderMap) {
     }
 }
 
-/// `POST /api/secretsmanager`: validate, sign, forward, pass the answer back, audit restores.
+/// `POST /api/secretsmanager`: validate, sign, forward, pass the answer back. A restore's
+/// answer carries the `SecretId` it named ([`SecretIdSeen`]) for its audit line.
 async fn secretsmanager(
     State(state): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     method: Method,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let inner = &state.0;
-    let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
     // The body is limited by `RequestBodyLimitLayer` (a declared `Content-Length` over the
     // limit never gets here; a streamed body fails its read past the limit).
     let bytes = match body {
@@ -328,31 +327,16 @@ async fn secretsmanager(
         }
     };
 
-    let is_restore = policy::parse_target(headers.get("x-amz-target")) == Ok("RestoreSecret");
-    let audit_base = || RestoreAudit {
-        secret_id: None,
-        status: 0,
-        request_id: None,
-        identity: audit::identity_from(&headers, inner.identity_header.as_ref()),
-        client: peer.map(|addr| addr.to_string()),
-        outcome: String::new(),
-    };
-
     let valid = match policy::validate_request(&method, &headers, &bytes, &inner.policy) {
         Ok(valid) => valid,
         Err(refusal) => {
-            if is_restore && method == Method::POST {
-                audit::record(&RestoreAudit {
-                    secret_id: serde_json::from_slice::<serde_json::Value>(&bytes)
-                        .ok()
-                        .and_then(|v| v.get("SecretId")?.as_str().map(str::to_owned)),
-                    status: refusal.status().as_u16(),
-                    outcome: refusal.error_type().to_string(),
-                    ..audit_base()
-                });
+            let mut response = refusal.into_response();
+            if policy::names_restore_secret(&headers)
+                && let Some(secret_id) = secret_id_in(&bytes)
+            {
+                response.extensions_mut().insert(SecretIdSeen(secret_id));
             }
-            tracing::info!(%refusal, "refused request");
-            return refusal.into_response();
+            return response;
         }
     };
 
@@ -360,7 +344,7 @@ async fn secretsmanager(
         .upstream
         .forward(valid.action, valid.upstream_body())
         .await;
-    match result {
+    let mut response = match result {
         Ok(upstream) => {
             if valid.action.is_mutating() || !upstream.status.is_success() {
                 tracing::info!(
@@ -380,15 +364,6 @@ async fn secretsmanager(
                 );
                 READS.count(valid.action);
             }
-            if valid.action == Action::RestoreSecret {
-                audit::record(&RestoreAudit {
-                    secret_id: valid.secret_id().map(str::to_owned),
-                    status: upstream.status.as_u16(),
-                    request_id: upstream.request_id().map(str::to_owned),
-                    outcome: "forwarded".into(),
-                    ..audit_base()
-                });
-            }
             let mut response = Response::new(Body::from(upstream.body));
             *response.status_mut() = upstream.status;
             for (name, value) in upstream.headers {
@@ -397,19 +372,23 @@ async fn secretsmanager(
             response.extensions_mut().insert(Forwarded);
             response
         }
-        Err(refusal) => {
-            tracing::warn!(action = valid.action.as_str(), %refusal, "upstream call failed");
-            if valid.action == Action::RestoreSecret {
-                audit::record(&RestoreAudit {
-                    secret_id: valid.secret_id().map(str::to_owned),
-                    status: refusal.status().as_u16(),
-                    outcome: refusal.error_type().to_string(),
-                    ..audit_base()
-                });
-            }
-            refusal.into_response()
-        }
+        // Logged (with the action) by `outcome::record_outcome`, as every refusal.
+        Err(refusal) => refusal.into_response(),
+    };
+    if valid.action == Action::RestoreSecret
+        && let Some(secret_id) = valid.secret_id()
+    {
+        response
+            .extensions_mut()
+            .insert(SecretIdSeen(secret_id.to_owned()));
     }
+    response
+}
+
+/// The string `SecretId` of a body that did not pass the checks, if it has one.
+fn secret_id_in(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    value.get("SecretId")?.as_str().map(str::to_owned)
 }
 
 /// Successful read-only calls since the last [`log_read_summary`] (all proxies of the

@@ -233,7 +233,7 @@ impl Input {
 }
 
 /// Deserialises `T` from `body`; a refusal names the action and words what the misfit member
-/// must be ([`rule`]), or which parameter is unknown.
+/// must be ([`misfit`]), or which parameter is unknown or missing.
 fn parse<T: DeserializeOwned>(action: Action, body: Map<String, Value>) -> Result<T, Refusal> {
     let members = Members {
         entries: body.into_iter(),
@@ -243,10 +243,64 @@ fn parse<T: DeserializeOwned>(action: Action, body: Map<String, Value>) -> Resul
         .map_err(|Misfit(why)| Refusal::InvalidParameter(format!("{}: {why}", action.as_str())))
 }
 
+/// Why a member's value (of JSON type `got`, as [`json_kind`] names it) does not fit, in the
+/// words of a refusal: a value of the wrong type is named as such (`SecretId must be a string,
+/// not a number`), a value of the right type that is out of bounds gets the member's [`rule`],
+/// and an explicit `null` (which only a required member refuses) reads as the member missing.
+fn misfit(member: &str, got: &'static str) -> String {
+    if got == "null" {
+        return required(member);
+    }
+    match expected_type(member) {
+        Some((kind, words)) if kind != got => {
+            format!("{member} must be {words}, not {}", with_article(got))
+        }
+        _ => rule(member),
+    }
+}
+
+/// The JSON type of each member's value (as [`json_kind`] names it) and how a refusal words it.
+fn expected_type(member: &str) -> Option<(&'static str, &'static str)> {
+    match member {
+        "SecretId" | "NextToken" | "SortOrder" | "SortBy" => Some(("string", "a string")),
+        "MaxResults" => Some(("number", "an integer")),
+        "IncludePlannedDeletion" => Some(("boolean", "true or false")),
+        "Filters" => Some(("array", "a list")),
+        _ => None,
+    }
+}
+
+/// The name of a JSON value's type.
+pub fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn with_article(kind: &str) -> String {
+    match kind {
+        "array" | "object" => format!("an {kind}"),
+        _ => format!("a {kind}"),
+    }
+}
+
+/// A required member that is absent (or `null`).
+fn required(member: &str) -> String {
+    match member {
+        "SecretId" => format!("SecretId is required: a string of 1 to {SECRET_ID_MAX} characters"),
+        other => format!("{other} is required"),
+    }
+}
+
 /// What a member must be, in the words of a refusal.
 fn rule(member: &str) -> String {
     match member {
-        "SecretId" => format!("SecretId is required: a string of 1 to {SECRET_ID_MAX} characters"),
+        "SecretId" => format!("SecretId must be a string of 1 to {SECRET_ID_MAX} characters"),
         "IncludePlannedDeletion" => "IncludePlannedDeletion must be true or false".into(),
         "MaxResults" => format!("MaxResults must be an integer from 1 to {MAX_RESULTS_MAX}"),
         "NextToken" => format!("NextToken must be a string of 1 to {NEXT_TOKEN_MAX} characters"),
@@ -262,7 +316,7 @@ fn rule(member: &str) -> String {
 }
 
 /// Why a body does not fit an input (the error type of [`Members`]): serde's derive calls
-/// `unknown_field` and `missing_field` on it; a member's own misfit is worded by [`rule`].
+/// `unknown_field` and `missing_field` on it; a member's own misfit is worded by [`misfit`].
 #[derive(Debug)]
 struct Misfit(String);
 
@@ -290,12 +344,12 @@ impl de::Error for Misfit {
     }
 
     fn missing_field(field: &'static str) -> Self {
-        Misfit(rule(field))
+        Misfit(required(field))
     }
 }
 
 /// The members of a JSON object body, handed to serde one by one; each member's value is
-/// deserialised by `serde_json` and any error there becomes that member's [`rule`].
+/// deserialised by `serde_json` and any error there becomes that member's [`misfit`].
 struct Members {
     entries: serde_json::map::IntoIter,
     pending: Option<(String, Value)>,
@@ -335,7 +389,10 @@ impl<'de> MapAccess<'de> for Members {
             .pending
             .take()
             .ok_or_else(|| Misfit("a value without its key".into()))?;
-        seed.deserialize(value).map_err(|_| Misfit(rule(&name)))
+        // serde_json's own words would name Rust types; the refusal names the member's.
+        let got = json_kind(&value);
+        seed.deserialize(value)
+            .map_err(|_| Misfit(misfit(&name, got)))
     }
 }
 
@@ -430,19 +487,25 @@ mod tests {
 
     #[test]
     fn a_restore_needs_exactly_a_usable_secret_id() {
-        for body in [
-            json!({}),
-            json!({"SecretId": 5}),
-            json!({"SecretId": ""}),
-            json!({"SecretId": null}),
-            json!({"SecretId": "x".repeat(2049)}),
-        ] {
-            let refused = check(Action::RestoreSecret, body.clone()).unwrap_err();
-            assert!(
-                refused.starts_with("RestoreSecret: SecretId is required"),
-                "{body}: {refused}"
+        for body in [json!({}), json!({"SecretId": null})] {
+            assert_eq!(
+                check(Action::RestoreSecret, body),
+                Err("RestoreSecret: SecretId is required: a string of 1 to 2048 characters".into())
             );
         }
+        for body in [
+            json!({"SecretId": ""}),
+            json!({"SecretId": "x".repeat(2049)}),
+        ] {
+            assert_eq!(
+                check(Action::RestoreSecret, body),
+                Err("RestoreSecret: SecretId must be a string of 1 to 2048 characters".into())
+            );
+        }
+        assert_eq!(
+            check(Action::RestoreSecret, json!({"SecretId": 5})),
+            Err("RestoreSecret: SecretId must be a string, not a number".into())
+        );
         let refused = check(
             Action::RestoreSecret,
             json!({"SecretId": "a", "ForceDeleteWithoutRecovery": true}),
@@ -462,6 +525,83 @@ mod tests {
         assert_eq!(
             check(Action::RestoreSecret, json!({"SecretId": "é".repeat(2048)})),
             Ok(())
+        );
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_named_as_such() {
+        let cases = [
+            (
+                Action::RestoreSecret,
+                json!({"SecretId": 5}),
+                "SecretId must be a string, not a number",
+            ),
+            (
+                Action::DescribeSecret,
+                json!({"SecretId": ["a"]}),
+                "SecretId must be a string, not an array",
+            ),
+            (
+                Action::RestoreSecret,
+                json!({"SecretId": {"Name": "a"}}),
+                "SecretId must be a string, not an object",
+            ),
+            (
+                Action::RestoreSecret,
+                json!({"SecretId": true}),
+                "SecretId must be a string, not a boolean",
+            ),
+            (
+                Action::ListSecrets,
+                json!({"MaxResults": "100"}),
+                "MaxResults must be an integer, not a string",
+            ),
+            (
+                Action::ListSecrets,
+                json!({"NextToken": 7}),
+                "NextToken must be a string, not a number",
+            ),
+            (
+                Action::ListSecrets,
+                json!({"IncludePlannedDeletion": "true"}),
+                "IncludePlannedDeletion must be true or false, not a string",
+            ),
+            (
+                Action::ListSecrets,
+                json!({"IncludePlannedDeletion": 1}),
+                "IncludePlannedDeletion must be true or false, not a number",
+            ),
+            (
+                Action::ListSecrets,
+                json!({"SortOrder": 1}),
+                "SortOrder must be a string, not a number",
+            ),
+            (
+                Action::ListSecrets,
+                json!({"SortBy": ["name"]}),
+                "SortBy must be a string, not an array",
+            ),
+            (
+                Action::ListSecrets,
+                json!({"Filters": {"Key": "name"}}),
+                "Filters must be a list, not an object",
+            ),
+        ];
+        for (action, body, why) in cases {
+            assert_eq!(
+                check(action, body.clone()),
+                Err(format!("{}: {why}", action.as_str())),
+                "{body}"
+            );
+        }
+        // The right type out of bounds gets the member's rule, not a type complaint.
+        assert_eq!(
+            check(Action::ListSecrets, json!({"MaxResults": 2.5})),
+            Err("ListSecrets: MaxResults must be an integer from 1 to 100".into())
+        );
+        assert_eq!(
+            check(Action::ListSecrets, json!({"SortOrder": "up"})),
+            Err("ListSecrets: SortOrder must be one of asc, desc".into())
         );
     }
 

@@ -361,6 +361,8 @@ pub enum FakeBehavior {
     Reply(u16, &'static str, &'static str),
     /// Never answer in time.
     Hang,
+    /// As [`FakeBehavior::Ok`], after this long.
+    Slow(Duration),
 }
 
 /// What the fake upstream saw.
@@ -398,8 +400,11 @@ impl FakeUpstream {
                     headers: parts.headers,
                     body,
                 });
+                if let FakeBehavior::Slow(delay) = behavior {
+                    tokio::time::sleep(delay).await;
+                }
                 match behavior {
-                    FakeBehavior::Ok => (
+                    FakeBehavior::Ok | FakeBehavior::Slow(_) => (
                         [
                             ("content-type", "application/x-amz-json-1.1"),
                             ("x-amzn-requestid", "fake-request-id-1"),
