@@ -43,7 +43,7 @@ pub const CLOCK_MARGIN_MS: f64 = 6.0 * MINUTE_MS;
 
 /// How a `DeletedDate` reads, decided when it is listed (not as the clock moves: a purge time
 /// that has passed is still a purge time, not a deletion time with 7 to 30 days to go).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateReading {
     /// Clearly in the past: when the secret was deleted.
     DeletionTime,
@@ -63,9 +63,15 @@ impl DateReading {
         }
     }
 
-    /// The reading of a date listed again: the surer of the two (a purge time stays one).
+    /// The reading of a date listed again (`self`), given the earlier one: a purge time stays one
+    /// once it has passed; otherwise the later listing, which reads the date as a page loaded now
+    /// would.
     pub fn relisted(self, earlier: DateReading) -> DateReading {
-        self.max(earlier)
+        if earlier == DateReading::PurgeTime {
+            earlier
+        } else {
+            self
+        }
     }
 }
 
@@ -167,7 +173,7 @@ impl Deadline {
             Deadline::Scheduled { .. } => "Scheduled purge time (exact)",
             Deadline::Estimated { .. } => "Purged 7 to 30 days after deletion; exact day unknown",
             Deadline::Either { .. } => {
-                "Within minutes of now: deleted just now, or the scheduled purge time"
+                "Within minutes of when it was listed: deleted then, or the scheduled purge time"
             }
             Deadline::Unknown => "The server sent a date that could not be read",
         }
@@ -309,10 +315,10 @@ mod tests {
             DateReading::of(Some(NOW - 7.0 * MINUTE_MS), NOW),
             DateReading::DeletionTime
         );
-        // Listed again later, clearly past: still either (a purge time stays one too).
+        // Listed again later, clearly past: a deletion time, as a page loaded then reads it.
         assert_eq!(
             DateReading::DeletionTime.relisted(DateReading::Either),
-            DateReading::Either
+            DateReading::DeletionTime
         );
     }
 
