@@ -170,7 +170,7 @@ impl ApiError {
                 "Access denied: the proxy's AWS identity needs the secretsmanager:RestoreSecret permission on {name}{aws_said}."
             ),
             (ErrorKind::NotFound, Operation::Restore { name }) => format!(
-                "{name} could not be restored: it no longer exists, so it has already been deleted for good (purged){aws_said}."
+                "{name} could not be restored: it no longer exists, so it has already been deleted for good (purged){aws_said}. If the proxy has been restarted for another account or region since the list was read, Refresh."
             ),
             (ErrorKind::BadCredentials, _) => format!(
                 "AWS rejected the proxy's credentials{aws_said}. Check the AWS profile or keys the proxy runs with."
