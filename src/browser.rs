@@ -121,8 +121,8 @@ pub async fn next_frame() {
 
 /// Resolves once the next frame has been rendered (style, layout and paint): in a task queued
 /// from that frame's animation callbacks, which the browser runs only after the frame. The task
-/// is `user-blocking`, so it runs before tasks queued earlier (pages from the list worker) that a
-/// 0 ms timer would wait behind; without `scheduler.postTask` it is a 0 ms timer.
+/// is `user-blocking`, so it runs before tasks queued earlier (answers to the next pages' requests)
+/// that a 0 ms timer would wait behind; without `scheduler.postTask` it is a 0 ms timer.
 pub async fn after_next_paint() {
     next_frame().await;
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
