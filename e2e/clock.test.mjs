@@ -23,12 +23,12 @@ describe('a wrong browser clock', () => {
     await page.getByText("This computer's clock is 8 days ahead of the proxy's: times here use the proxy's clock.").waitFor();
 
     // It stays while a refresh fails: the rows shown are still counted with the proxy's clock.
-    await page.route('**/api/secretsmanager', (route) => route.abort('connectionreset'));
+    await page.route('**/api/secretsmanager**', (route) => route.abort('connectionreset'));
     await page.getByRole('button', { name: 'Refresh', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'Could not load the list' }).waitFor();
     assert.equal(await page.getByText(/This computer's clock is 8 days ahead/).count(), 1);
     assert.match((await row.locator('.time-left-text').innerText()).trim(), /^6 days 2[0-3] hours left$/);
-    await page.unroute('**/api/secretsmanager');
+    await page.unroute('**/api/secretsmanager**');
 
     // The restore dialog counts with the same clock.
     await cancelButton(page, 'prod/db').click();

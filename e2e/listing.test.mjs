@@ -16,7 +16,7 @@ describe('listing', () => {
     const { page, problems, context } = await openPage(env.browser, env.stack);
     const listCalls = [];
     page.on('request', (r) => {
-      if (r.url().endsWith('/api/secretsmanager') && r.headers()['x-amz-target'] === 'secretsmanager.ListSecrets') {
+      if (r.url().includes('/api/secretsmanager') && r.headers()['x-amz-target'] === 'secretsmanager.ListSecrets') {
         listCalls.push(JSON.parse(r.postData() || '{}'));
       }
     });
@@ -163,7 +163,7 @@ describe('listing', () => {
     const arn = (n) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${n}-AbCdEf`;
     const now = Date.now() / 1000;
     let synthetic = true;
-    await page.route('**/api/secretsmanager', async (route) => {
+    await page.route('**/api/secretsmanager**', async (route) => {
       if (!synthetic || route.request().headers()['x-amz-target'] !== 'secretsmanager.ListSecrets') return route.continue();
       return route.fulfill({
         status: 200,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { openPage, rowNames, waitForListing, useStack } from './harness.mjs';
 
 const isList = (request) =>
-  request.url().endsWith('/api/secretsmanager') &&
+  request.url().includes('/api/secretsmanager') &&
   request.headers()['x-amz-target'] === 'secretsmanager.ListSecrets';
 const tokenOf = (request) => JSON.parse(request.postData() || '{}').NextToken ?? null;
 
@@ -50,7 +50,7 @@ describe('paging through ListSecrets', () => {
     const { page, context } = await openPage(env.browser, env.stack);
     const tokens = [];
     let failed = null;
-    await page.route('**/api/secretsmanager', async (route) => {
+    await page.route('**/api/secretsmanager**', async (route) => {
       const request = route.request();
       if (isList(request)) tokens.push(tokenOf(request));
       // The first request for the second page fails as if the proxy had a bad moment.
@@ -84,7 +84,7 @@ describe('paging through ListSecrets', () => {
     const settled = (r) => { if (isList(r)) inFlight -= 1; };
     page.on('requestfinished', settled);
     page.on('requestfailed', settled);
-    await page.route('**/api/secretsmanager', async (route) => {
+    await page.route('**/api/secretsmanager**', async (route) => {
       if (isList(route.request())) await new Promise((r) => setTimeout(r, 300));
       try { await route.continue(); } catch { /* the page gave up on it */ }
     });
@@ -105,7 +105,7 @@ describe('paging through ListSecrets', () => {
     const { page, context } = await openPage(env.browser, env.stack);
     let requests = 0;
     const deletedDate = Date.now() / 1000 + 5 * 86400;
-    await page.route('**/api/secretsmanager', async (route) => {
+    await page.route('**/api/secretsmanager**', async (route) => {
       if (!isList(route.request())) return route.continue();
       requests += 1;
       return route.fulfill({

@@ -81,7 +81,7 @@ describe('restore', () => {
     // Hold RestoreSecret for a moment so the in-flight state can be seen.
     let release;
     const held = new Promise((r) => { release = r; });
-    await page.route('**/api/secretsmanager', async (route) => {
+    await page.route('**/api/secretsmanager**', async (route) => {
       if (route.request().headers()['x-amz-target'] === 'secretsmanager.RestoreSecret') await held;
       await route.continue();
     });
@@ -120,7 +120,7 @@ describe('restore', () => {
     assert.equal(d.deletedDate, null);
     assert.deepEqual([...(await rowNames(page))].sort(), after, 'table = moto');
 
-    await page.unroute('**/api/secretsmanager');
+    await page.unroute('**/api/secretsmanager**');
     assert.deepEqual(problems, [], 'no console errors or failed requests');
     await context.close();
   });
@@ -149,7 +149,7 @@ describe('restore', () => {
       const target = r.headers()['x-amz-target'];
       if (target && !target.endsWith('.ListSecrets')) calls.push(target.replace('secretsmanager.', ''));
     });
-    await page.route('**/api/secretsmanager', async (route) => {
+    await page.route('**/api/secretsmanager**', async (route) => {
       if (route.request().headers()['x-amz-target'] === 'secretsmanager.RestoreSecret') {
         await route.fetch(); // it reaches the proxy and moto...
         return route.abort('connectionreset'); // ...but its answer never reaches the page
@@ -165,7 +165,7 @@ describe('restore', () => {
     await eventually(async () => assert.ok(!(await rowNames(page)).includes(name), 'the row left the table'));
     assert.deepEqual(calls, ['RestoreSecret', 'DescribeSecret']);
     assert.equal((await env.stack.admin('describe', name)).deletedDate, null);
-    await page.unroute('**/api/secretsmanager');
+    await page.unroute('**/api/secretsmanager**');
     await context.close();
   });
 
@@ -173,7 +173,7 @@ describe('restore', () => {
     const { page, context } = await loaded();
     const name = 'analytics/warehouse+etl';
     let dropCheck = true;
-    await page.route('**/api/secretsmanager', async (route) => {
+    await page.route('**/api/secretsmanager**', async (route) => {
       const target = route.request().headers()['x-amz-target'];
       if (target === 'secretsmanager.RestoreSecret' || (dropCheck && target === 'secretsmanager.DescribeSecret')) {
         return route.abort('connectionreset');
@@ -205,7 +205,7 @@ describe('restore', () => {
     assert.equal(await page.getByRole('status').innerText(), `Restore of ${name} failed.`);
 
     // The network is back: Retry restores it.
-    await page.unroute('**/api/secretsmanager');
+    await page.unroute('**/api/secretsmanager**');
     await confirm.click();
     await dialog.waitFor({ state: 'hidden' });
     await eventually(async () => assert.ok(!(await rowNames(page)).includes(name), 'the row left the table'));
@@ -216,7 +216,7 @@ describe('restore', () => {
   test('a 200 answer to RestoreSecret that does not name the secret proves nothing: DescribeSecret decides', async () => {
     const { page, context } = await loaded();
     const name = 'staging/api/stripe-key';
-    await page.route('**/api/secretsmanager', async (route) => {
+    await page.route('**/api/secretsmanager**', async (route) => {
       if (route.request().headers()['x-amz-target'] === 'secretsmanager.RestoreSecret') {
         // Never reaches moto; an empty success.
         return route.fulfill({ status: 200, contentType: 'application/x-amz-json-1.1', body: '{}' });
@@ -230,14 +230,14 @@ describe('restore', () => {
       new RegExp(`^${name} was not restored: .* and ${name} is still scheduled for deletion\\. Retry\\.$`)));
     assert.ok((await rowNames(page)).includes(name), 'the row stays');
     assert.notEqual((await env.stack.admin('describe', name)).deletedDate, null, 'moto: still scheduled');
-    await page.unroute('**/api/secretsmanager');
+    await page.unroute('**/api/secretsmanager**');
     await context.close();
   });
 
   test('a restore answered "not found" for a secret still scheduled: the row leaves, and a Refresh that lists it shows it again', async () => {
     const { page, context } = await loaded();
     const name = 'staging/api/stripe-key';
-    await page.route('**/api/secretsmanager', async (route) => {
+    await page.route('**/api/secretsmanager**', async (route) => {
       if (route.request().headers()['x-amz-target'] === 'secretsmanager.RestoreSecret') {
         // As a proxy pointed at another region or account would answer; never reaches moto.
         return route.fulfill({
@@ -253,7 +253,7 @@ describe('restore', () => {
     await dialog.getByRole('button', { name: 'Confirm restore', exact: true }).click();
     await eventually(async () => assert.match(await dialog.getByRole('alert').innerText(), /no longer exists/));
     await eventually(async () => assert.ok(!(await rowNames(page)).includes(name), 'the row left the table'));
-    await page.unroute('**/api/secretsmanager');
+    await page.unroute('**/api/secretsmanager**');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     assert.notEqual((await env.stack.admin('describe', name)).deletedDate, null, 'moto: still scheduled');

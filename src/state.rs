@@ -1,7 +1,8 @@
 //! The dashboard's reactive state and the two things it does: scan every ListSecrets page, and
 //! restore one secret. Components read this from context; the logic it relies on is in `model`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -15,10 +16,12 @@ use crate::api::client::Client;
 use crate::api::error::{ApiError, ErrorKind, Operation};
 use crate::browser;
 use crate::model::clock::IGNORED_SKEW_MS;
+use crate::model::fleet_scan::{FleetScan, TargetState};
 use crate::model::format::{count_text, grouped};
 use crate::model::listing::{Listing, Pager};
 use crate::model::secret_row::SecretRow;
-use crate::model::table_view::{Sort, matching, query_terms, sorted_rows};
+use crate::model::table_view::{RowFilter, Sort, matching, query_terms, sorted_rows};
+use crate::model::target::{Target, targets_of};
 use crate::wire::{ListSecretsRequest, ListSecretsResponse, ProxyConfig, SecretListEntry};
 
 /// ListSecrets' largest page.
@@ -27,13 +30,9 @@ const PAGE_SIZE: u32 = 100;
 /// hand-over re-sorts the rows and makes the browser lay out the table again; the next page's
 /// request is already out meanwhile, so waiting costs nothing but this delay.
 const BATCH_INTERVAL_MS: f64 = 120.0;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ScanStatus {
-    Running,
-    Done,
-    Failed(ApiError),
-}
+/// Targets listed at once, each with one request out: a browser opens at most six connections
+/// to one origin over HTTP/1.1, and a seventh request would only queue behind them.
+const TARGETS_IN_FLIGHT: usize = 6;
 
 /// What the live region says, and how it looks.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -59,36 +58,53 @@ impl Announcement {
 /// A restore's outcome as the dialog shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RestoreFailure {
-    pub arn: String,
+    /// The row's id (`SecretRow::id`).
+    pub id: String,
     pub words: String,
     /// The secret no longer exists (purged): there is nothing left to retry.
     pub gone: bool,
 }
 
+/// What the next answer of `GET /api/config` is for.
+#[derive(Debug, Clone, PartialEq)]
+enum SettingsFor {
+    /// A Refresh: list every target.
+    Scan,
+    /// A Retry: list these targets (keys) again, and any target that is new.
+    Retry(Vec<String>),
+}
+
 #[derive(Clone, Copy)]
 pub struct Dashboard {
     pub listing: RwSignal<Listing>,
-    pub scan: RwSignal<ScanStatus>,
-    /// Bumped by every scan, so a superseded scan stops writing. Read, never watched: a stored
-    /// value, not a signal.
+    /// Where listing every account-region stands.
+    pub scan: RwSignal<FleetScan>,
+    /// Bumped by every Refresh, so a superseded scan stops writing. Read, never watched: a
+    /// stored value, not a signal.
     generation: StoredValue<u64>,
-    /// Aborts the running scan's request when a newer scan starts.
-    scan_abort: StoredValue<Option<AbortController>, LocalStorage>,
+    /// The running scan's requests and the targets waiting for one.
+    pass: StoredValue<Option<Rc<Pass>>, LocalStorage>,
+    /// What the settings being read are for (nothing: only the header wants them).
+    settings_for: StoredValue<Option<SettingsFor>>,
     /// The clock the "time left" column reads; ticks every 30 s.
     pub now: RwSignal<f64>,
     pub query: RwSignal<String>,
     pub sort: RwSignal<Sort>,
-    /// The rows the table renders, in its order; rows the search excludes are hidden, not
+    /// The account shown (`Target::account_key`), or every account.
+    pub account_filter: RwSignal<Option<String>>,
+    /// The region shown, or every region.
+    pub region_filter: RwSignal<Option<String>>,
+    /// The rows the table renders, in its order; rows the filter excludes are hidden, not
     /// removed.
     pub sorted: Memo<Vec<Arc<SecretRow>>>,
-    /// The search query split into lower-cased terms.
-    pub terms: Memo<Vec<String>>,
-    /// How many rows match the search.
+    /// The search terms (lower-cased) and the account and region chosen.
+    pub filter: Memo<RowFilter>,
+    /// How many rows the filter shows.
     pub match_count: Memo<usize>,
     /// What the polite live region says.
     pub announcement: RwSignal<Announcement>,
-    /// The proxy's settings (`GET /api/config`), read again by every Refresh: it may have been
-    /// restarted with others (`--read-only`) since the page was opened.
+    /// The proxy's settings (`GET /api/config`), read again by every Refresh and Retry: it may
+    /// have been restarted with others (`--read-only`, other accounts) since the page was opened.
     pub config: LocalResource<Result<ProxyConfig, ApiError>>,
     /// The secret whose dialog is open.
     pub dialog_for: RwSignal<Option<Arc<SecretRow>>>,
@@ -112,12 +128,18 @@ impl Dashboard {
         let now = RwSignal::new(browser::server_now_ms());
         let query = RwSignal::new(String::new());
         let sort = RwSignal::new(Sort::default());
-        let scan = RwSignal::new(ScanStatus::Running);
+        let account_filter = RwSignal::new(None::<String>);
+        let region_filter = RwSignal::new(None::<String>);
+        let scan = RwSignal::new(FleetScan::ReadingSettings);
         let sorted = Memo::new(move |_| listing.with(|l| sorted_rows(l.rows(), sort.get())));
-        let terms = Memo::new(move |_| query_terms(&query.read()));
+        let filter = Memo::new(move |_| RowFilter {
+            terms: query_terms(&query.read()),
+            account: account_filter.get(),
+            region: region_filter.get(),
+        });
         let match_count = Memo::new(move |_| {
-            let terms = terms.read();
-            sorted.with(|rows| matching(rows, &terms).count())
+            let filter = filter.read();
+            sorted.with(|rows| matching(rows, &filter).count())
         });
         let announcement = RwSignal::new(Announcement::default());
         let dialog_for = RwSignal::new(None::<Arc<SecretRow>>);
@@ -127,12 +149,15 @@ impl Dashboard {
         let restore = Action::new_local(move |row: &Arc<SecretRow>| {
             let row = row.clone();
             async move {
-                let result = Client::from_page()
-                    .restore_secret(&row.arn, &row.name)
-                    .await;
+                let result = match Client::from_page().at(&row.target) {
+                    Some(client) => client.restore_secret(&row.arn, &row.name).await,
+                    None => Err(ApiError::network(
+                        "the dashboard has no address for this account and region",
+                    )),
+                };
                 // Trust the RestoreSecret answer, not a re-list: ListSecrets lags. The row is the
                 // one the request was sent for, whatever the answer calls it.
-                let (arn, name) = (row.arn.clone(), row.name.clone());
+                let (id, name) = (row.id.clone(), row.name.clone());
                 // Restored, or found purged (gone for good): either way it leaves the list.
                 let gone = result
                     .as_ref()
@@ -140,10 +165,10 @@ impl Dashboard {
                 // Where focus goes after a restore: read while the row is still listed.
                 let next_focus = gone
                     .then(|| {
-                        let shown: Vec<_> = terms.with_untracked(|terms| {
-                            sorted.with_untracked(|rows| matching(rows, terms).cloned().collect())
+                        let shown: Vec<_> = filter.with_untracked(|filter| {
+                            sorted.with_untracked(|rows| matching(rows, filter).cloned().collect())
                         });
-                        next_focus_after(&shown, &arn)
+                        next_focus_after(&shown, &id)
                     })
                     .flatten();
                 if gone {
@@ -151,19 +176,26 @@ impl Dashboard {
                         // A restored secret stays hidden while ListSecrets lags; one found
                         // missing comes back if a later scan lists it.
                         if result.is_ok() {
-                            l.mark_gone(&arn);
+                            l.mark_gone(&id);
                         } else {
-                            l.remove(&arn);
+                            l.remove(&id);
                         }
                     });
                 }
+                let place = row.target.place_text();
+                let several = scan.with_untracked(FleetScan::several);
+                let named = if several {
+                    format!("{name} in {place}")
+                } else {
+                    name.clone()
+                };
                 match result {
                     Ok(_) => {
                         announcement.set(Announcement::new(
                             Tone::Success,
-                            format!("{name} restored."),
+                            format!("{named} restored."),
                         ));
-                        if dialog_for.get_untracked().is_some_and(|r| r.arn == row.arn) {
+                        if dialog_for.get_untracked().is_some_and(|r| r.id == row.id) {
                             // Cleared first, so the `close` handler knows focus is ours to place.
                             dialog_for.set(None);
                             if let Some(dialog) = dialog.get_untracked() {
@@ -178,30 +210,33 @@ impl Dashboard {
                         let words = error.plain_words(Operation::Restore { name: &name });
                         // The reason is in the dialog, which stays open until the answer is in.
                         let said = if error.outcome_unknown() {
-                            format!("Restore of {name}: the outcome is not known.")
+                            format!("Restore of {named}: the outcome is not known.")
                         } else {
-                            format!("Restore of {name} failed.")
+                            format!("Restore of {named} failed.")
                         };
                         announcement.set(Announcement::new(Tone::Failure, said));
                         if error.kind == ErrorKind::ReadOnly {
                             // The proxy was restarted read-only: the rows lose their buttons.
                             config.refetch();
                         }
-                        restore_failure.set(Some(RestoreFailure { arn, words, gone }));
+                        restore_failure.set(Some(RestoreFailure { id, words, gone }));
                     }
                 }
             }
         });
-        Dashboard {
+        let dashboard = Dashboard {
             listing,
             scan,
             generation: StoredValue::new(0),
-            scan_abort: StoredValue::new_local(None),
+            pass: StoredValue::new_local(None),
+            settings_for: StoredValue::new(None),
             now,
             query,
             sort,
+            account_filter,
+            region_filter,
             sorted,
-            terms,
+            filter,
             match_count,
             announcement,
             config,
@@ -209,91 +244,201 @@ impl Dashboard {
             dialog,
             restore_failure,
             restore,
-        }
+        };
+        // Listing starts once the proxy says which targets it serves (read by the header too).
+        Effect::new(move |_| {
+            let Some(answer) = config.get() else { return };
+            if let Some(wanted) = dashboard
+                .settings_for
+                .try_update_value(Option::take)
+                .flatten()
+            {
+                dashboard.settings_read(answer, wanted);
+            }
+        });
+        dashboard
     }
 
-    /// Walks every ListSecrets page, showing rows as pages arrive. Rows already shown stay
-    /// visible while it runs and if it fails. The proxy's settings are read again too: it may
-    /// have been restarted with others (`--read-only`) since the page was opened.
+    /// Lists every target again, showing rows as pages arrive. Rows already shown stay visible
+    /// while it runs and if it fails. The proxy's settings are read first: it may have been
+    /// restarted with others (`--read-only`, other accounts) since the page was opened.
     pub fn refresh(self) {
         let generation = self.generation.get_value() + 1;
+        self.generation.set_value(generation);
+        // Quick Refresh clicks leave one scan's requests in flight, not one per click.
+        if let Some(pass) = self.pass.get_value() {
+            pass.stop();
+        }
+        self.pass.set_value(None);
+        self.scan.set(FleetScan::ReadingSettings);
+        self.settings_for.set_value(Some(SettingsFor::Scan));
         // The first scan's settings are already on their way (`Dashboard::new`).
         if generation > 1 {
             self.config.refetch();
         }
-        self.generation.set_value(generation);
-        self.listing.update(Listing::begin_scan);
-        self.scan.set(ScanStatus::Running);
-        let current = move || self.generation.get_value() == generation;
-        // Quick Refresh clicks leave one scan's request in flight, not one per click.
-        let abort = AbortController::new().ok();
-        if let Some(previous) = self.scan_abort.get_value() {
-            previous.abort();
-        }
-        self.scan_abort.set_value(abort.clone());
-        spawn_local(async move {
-            let client = match abort {
-                Some(abort) => Client::from_page().abortable(abort.signal()),
-                None => Client::from_page(),
-            };
-            let mut pager = Pager::default();
-            let batch = Batch::new(self.listing, self.now, current);
-            let mut next_page = start_page(&client, None);
-            loop {
-                // The sender is dropped only if its task died: read that as a lost answer.
-                let page = next_page
-                    .await
-                    .unwrap_or_else(|_| Err(ApiError::network("the request was abandoned")));
-                if !current() {
-                    return;
-                }
-                let page = match page {
-                    Ok(page) => page,
-                    Err(error) => {
-                        batch.flush();
-                        return self.scan.set(ScanStatus::Failed(error));
-                    }
-                };
-                if pager.advance(page.next_token).is_err() {
-                    batch.add(page.secret_list);
-                    batch.flush();
-                    let error = ApiError::malformed(
-                        200,
-                        "the server repeated a NextToken, so paging would never end. Retry starts again from the first page.",
-                    );
-                    return self.scan.set(ScanStatus::Failed(error));
-                }
-                if pager.finished() {
-                    batch.add(page.secret_list);
-                    batch.flush();
-                    self.listing.update(Listing::finish_scan);
-                    self.scan.set(ScanStatus::Done);
-                    // The figure includes rendering the full table.
-                    spawn_local(mark_once_rendered("undelete:list-complete"));
-                    let found = self.listing.with_untracked(Listing::found);
-                    let mut said = format!(
-                        "{} scheduled for deletion.",
-                        count_text(found, "secret", "secrets")
-                    );
-                    // A search typed during the scan: what it shows now, too.
-                    if !self.terms.with_untracked(Vec::is_empty) {
-                        let matches = self.match_count.get_untracked();
-                        said = format!(
-                            "{said} {} the search.",
-                            count_text(matches, "matches", "match")
-                        );
-                    }
-                    self.announcement.set(Announcement::new(Tone::Info, said));
-                    return;
-                }
-                // The next page is on its way before this one's rows are drawn.
-                next_page = start_page(&client, pager.token());
-                batch.add(page.secret_list);
-            }
-        });
     }
 
-    /// "Showing 3 of 16": how many rows the search leaves.
+    /// Lists again only the targets that failed (and any the proxy serves now that it did not).
+    pub fn retry_failed(self) {
+        let failed: Vec<String> = self
+            .scan
+            .with_untracked(|s| s.failures().iter().map(|(t, _)| t.key()).collect());
+        if failed.is_empty() || self.settings_for.get_value().is_some() {
+            return;
+        }
+        self.scan.update(|s| {
+            for key in &failed {
+                s.set(key, TargetState::Waiting);
+            }
+        });
+        self.settings_for
+            .set_value(Some(SettingsFor::Retry(failed)));
+        self.config.refetch();
+    }
+
+    /// The settings a Refresh or Retry waited for have come.
+    fn settings_read(self, answer: Result<ProxyConfig, ApiError>, wanted: SettingsFor) {
+        let config = match answer {
+            Ok(config) => config,
+            Err(error) => {
+                self.scan.set(FleetScan::SettingsFailed(error));
+                return self.scan_ended();
+            }
+        };
+        let targets = targets_of(&config);
+        let keys: Vec<String> = targets.iter().map(|t| t.key()).collect();
+        self.listing.update(|l| l.keep_targets(&keys));
+        self.drop_filters_not_in(&targets);
+        let scan = match wanted {
+            SettingsFor::Scan => FleetScan::start(&targets),
+            SettingsFor::Retry(failed) => self.scan.with_untracked(|s| s.retry(&targets, &failed)),
+        };
+        let waiting = scan.waiting();
+        self.scan.set(scan);
+        let pass = match self.pass.get_value() {
+            Some(pass) => pass,
+            None => {
+                let pass = Rc::new(Pass::new(self));
+                self.pass.set_value(Some(pass.clone()));
+                pass
+            }
+        };
+        if waiting.is_empty() {
+            return self.scan_ended();
+        }
+        pass.enqueue(self, waiting);
+    }
+
+    /// An account or region filter that names nothing the proxy serves any more shows all.
+    fn drop_filters_not_in(self, targets: &[Arc<Target>]) {
+        if let Some(account) = self.account_filter.get_untracked()
+            && !targets.iter().any(|t| t.account_key() == account)
+        {
+            self.account_filter.set(None);
+        }
+        if let Some(region) = self.region_filter.get_untracked()
+            && !targets.iter().any(|t| t.region == region)
+        {
+            self.region_filter.set(None);
+        }
+    }
+
+    /// Walks every ListSecrets page of `target`, through `pass`'s client.
+    async fn list_target(self, pass: Rc<Pass>, target: Arc<Target>) {
+        let key = target.key();
+        let Some(client) = pass.client.at(&target) else {
+            return;
+        };
+        self.listing.update(|l| l.begin_scan(&key));
+        self.scan.update(|s| s.set(&key, TargetState::Listing));
+        let mut pager = Pager::default();
+        let mut next_page = start_page(&client, None);
+        let state = loop {
+            // The sender is dropped only if its task died: read that as a lost answer.
+            let page = next_page
+                .await
+                .unwrap_or_else(|_| Err(ApiError::network("the request was abandoned")));
+            if !pass.is_current() {
+                return;
+            }
+            let page = match page {
+                Ok(page) => page,
+                Err(error) => {
+                    pass.batch.flush();
+                    break TargetState::Failed(error);
+                }
+            };
+            if pager.advance(page.next_token).is_err() {
+                pass.batch.add(&target, page.secret_list);
+                pass.batch.flush();
+                break TargetState::Failed(ApiError::malformed(
+                    200,
+                    "the server repeated a NextToken, so paging would never end. Retry starts again from the first page.",
+                ));
+            }
+            if pager.finished() {
+                pass.batch.add(&target, page.secret_list);
+                pass.batch.flush();
+                self.listing.update(|l| l.finish_scan(&key));
+                break TargetState::Listed;
+            }
+            // The next page is on its way before this one's rows are drawn.
+            next_page = start_page(&client, pager.token());
+            pass.batch.add(&target, page.secret_list);
+        };
+        self.scan.update(|s| s.set(&key, state));
+        if !self.scan.with_untracked(FleetScan::is_running) {
+            self.scan_ended();
+        }
+    }
+
+    /// Every target has been listed or has failed: say what was found.
+    fn scan_ended(self) {
+        // The figure includes rendering the full table.
+        spawn_local(mark_once_rendered("undelete:list-complete"));
+        let found = self.listing.with_untracked(Listing::found);
+        let (failed, total) = self
+            .scan
+            .with_untracked(|s| (s.failures().len(), s.states().len()));
+        let mut said = format!(
+            "{} scheduled for deletion.",
+            count_text(found, "secret", "secrets")
+        );
+        // A search typed during the scan: what it shows now, too.
+        let (narrowed, by_place) = self
+            .filter
+            .with_untracked(|f| (f.narrows(), f.account.is_some() || f.region.is_some()));
+        if narrowed {
+            let matches = self.match_count.get_untracked();
+            said = if by_place {
+                format!("{said} {} shown.", grouped(matches))
+            } else {
+                format!(
+                    "{said} {} the search.",
+                    count_text(matches, "matches", "match")
+                )
+            };
+        }
+        let tone = if self
+            .scan
+            .with_untracked(|s| matches!(s, FleetScan::SettingsFailed(_)))
+        {
+            said = "Could not read the proxy's settings.".into();
+            Tone::Failure
+        } else if failed > 0 {
+            said = format!(
+                "{said} {} of {} could not be listed.",
+                grouped(failed),
+                count_text(total, "account-region", "account-regions")
+            );
+            Tone::Failure
+        } else {
+            Tone::Info
+        };
+        self.announcement.set(Announcement::new(tone, said));
+    }
+
+    /// "Showing 3 of 16": how many rows the search and filters leave.
     pub fn showing_text(self) -> String {
         let total = self.listing.with(|l| l.rows().len());
         format!(
@@ -309,15 +454,10 @@ impl Dashboard {
         self.announcement.set(Announcement::new(Tone::Info, text));
     }
 
-    /// "Scanned 1,200 secrets, 37 scheduled for deletion…" while scanning.
+    /// The progress line while listing.
     pub fn progress_text(self) -> String {
-        self.listing.with(|l| {
-            format!(
-                "Scanned {}, {} scheduled for deletion…",
-                count_text(l.scanned(), "secret", "secrets"),
-                grouped(l.found())
-            )
-        })
+        let (read, found) = self.listing.with(|l| (l.scanned(), l.found()));
+        self.scan.with(|s| s.progress_text(read, found))
     }
 
     /// Whether the proxy says it refuses restores (not known yet, or unreadable: no).
@@ -342,6 +482,71 @@ impl Dashboard {
     }
 }
 
+/// One Refresh's listing: its requests (aborted by the next Refresh), the targets waiting for a
+/// turn, and how many are being listed (at most [`TARGETS_IN_FLIGHT`]).
+struct Pass {
+    generation: u64,
+    dashboard_generation: StoredValue<u64>,
+    abort: Option<AbortController>,
+    client: Client,
+    batch: Batch,
+    queue: RefCell<VecDeque<Arc<Target>>>,
+    active: Cell<usize>,
+}
+
+impl Pass {
+    fn new(dashboard: Dashboard) -> Self {
+        let generation = dashboard.generation.get_value();
+        let abort = AbortController::new().ok();
+        let client = match &abort {
+            Some(abort) => Client::from_page().abortable(abort.signal()),
+            None => Client::from_page(),
+        };
+        let current = dashboard.generation;
+        Pass {
+            generation,
+            dashboard_generation: current,
+            abort,
+            client,
+            batch: Batch::new(dashboard.listing, dashboard.now, move || {
+                current.try_get_value() == Some(generation)
+            }),
+            queue: RefCell::new(VecDeque::new()),
+            active: Cell::new(0),
+        }
+    }
+
+    fn is_current(&self) -> bool {
+        self.dashboard_generation.try_get_value() == Some(self.generation)
+    }
+
+    fn stop(&self) {
+        self.queue.borrow_mut().clear();
+        if let Some(abort) = &self.abort {
+            abort.abort();
+        }
+    }
+
+    /// Queues targets, and starts listing as many as the bound allows.
+    fn enqueue(self: &Rc<Self>, dashboard: Dashboard, targets: Vec<Arc<Target>>) {
+        self.queue.borrow_mut().extend(targets);
+        while self.active.get() < TARGETS_IN_FLIGHT && !self.queue.borrow().is_empty() {
+            self.active.set(self.active.get() + 1);
+            let pass = self.clone();
+            spawn_local(async move {
+                loop {
+                    let next = pass.queue.borrow_mut().pop_front();
+                    let Some(target) = next.filter(|_| pass.is_current()) else {
+                        break;
+                    };
+                    dashboard.list_target(pass.clone(), target).await;
+                }
+                pass.active.set(pass.active.get() - 1);
+            });
+        }
+    }
+}
+
 /// Hands listed pages to the table: the first page at once, so the first rows show as early as
 /// possible, then whatever has arrived at most every [`BATCH_INTERVAL_MS`]. A clone shares the
 /// same pending rows (the scan and its timer both hold one).
@@ -356,7 +561,7 @@ struct PendingRows {
     /// Whether the scan this batch belongs to is still the current one: a superseded scan's
     /// timer must not add its rows.
     is_current: Box<dyn Fn() -> bool>,
-    pending: Vec<SecretListEntry>,
+    pending: Vec<(Arc<Target>, Vec<SecretListEntry>)>,
     last_flush: Option<f64>,
     timer_set: bool,
     first_row_marked: bool,
@@ -381,10 +586,10 @@ impl Batch {
 
     /// Adds a page's entries: drawn now if the table was last updated long enough ago, else by a
     /// timer at the end of the interval.
-    fn add(&self, entries: Vec<SecretListEntry>) {
+    fn add(&self, target: &Arc<Target>, entries: Vec<SecretListEntry>) {
         let wait = {
             let mut rows = self.0.borrow_mut();
-            rows.pending.extend(entries);
+            rows.pending.push((target.clone(), entries));
             let wait = rows
                 .last_flush
                 .map_or(0.0, |at| BATCH_INTERVAL_MS - (browser::now_ms() - at));
@@ -411,7 +616,7 @@ impl Batch {
         if !(rows.is_current)() || (rows.pending.is_empty() && rows.last_flush.is_some()) {
             return;
         }
-        let entries = std::mem::take(&mut rows.pending);
+        let pages = std::mem::take(&mut rows.pending);
         // Dates from AWS are read against the proxy's clock; the interval between flushes is
         // the page's own.
         let listed_at = browser::server_now_ms();
@@ -419,7 +624,9 @@ impl Batch {
             rows.now.set(listed_at);
         }
         rows.listing.update(|l| {
-            l.add_page(entries, listed_at);
+            for (target, entries) in pages {
+                l.add_page(&target, entries, listed_at);
+            }
         });
         rows.last_flush = Some(browser::now_ms());
         if !rows.first_row_marked && rows.listing.with_untracked(|l| l.found() > 0) {
@@ -461,9 +668,10 @@ fn start_page(
     receiver
 }
 
-/// After `arn` leaves the table, focus goes to the row that takes its place, or the one above.
-fn next_focus_after(visible: &[Arc<SecretRow>], arn: &str) -> Option<String> {
-    let index = visible.iter().position(|r| r.arn == arn)?;
+/// After the row `id` leaves the table, focus goes to the row that takes its place, or the one
+/// above.
+fn next_focus_after(visible: &[Arc<SecretRow>], id: &str) -> Option<String> {
+    let index = visible.iter().position(|r| r.id == id)?;
     visible
         .get(index + 1)
         .or_else(|| index.checked_sub(1).and_then(|i| visible.get(i)))
@@ -484,6 +692,7 @@ mod tests {
                     deleted_date: Some(WireDate::EpochMillis(1.0)),
                     ..Default::default()
                 },
+                &Arc::new(crate::model::target::Target::proxy_default("us-east-1")),
                 0.0,
             )
             .unwrap(),
@@ -493,9 +702,9 @@ mod tests {
     #[test]
     fn focus_moves_to_the_next_row_then_the_previous() {
         let rows = vec![row("a"), row("b"), row("c")];
-        assert_eq!(next_focus_after(&rows, "arn:a"), Some(rows[1].dom_id()));
-        assert_eq!(next_focus_after(&rows, "arn:c"), Some(rows[1].dom_id()));
-        assert_eq!(next_focus_after(&rows[..1], "arn:a"), None);
+        assert_eq!(next_focus_after(&rows, &rows[0].id), Some(rows[1].dom_id()));
+        assert_eq!(next_focus_after(&rows, &rows[2].id), Some(rows[1].dom_id()));
+        assert_eq!(next_focus_after(&rows[..1], &rows[0].id), None);
         assert_eq!(next_focus_after(&rows, "arn:zzz"), None);
     }
 }

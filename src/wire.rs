@@ -95,6 +95,29 @@ pub struct ProxyConfig {
     /// May be absent (false), but not null.
     #[serde(default)]
     pub read_only: bool,
+    /// The account-regions the proxy serves, first one first. Absent from a proxy that serves
+    /// one account in one region (at `POST /api/secretsmanager`), which predates targets.
+    pub targets: Option<Vec<TargetInfo>>,
+}
+
+/// One account in one region, as `GET /api/config` lists it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetInfo {
+    /// The 12-digit account ID; `null` while the proxy could not learn it (its credentials fail).
+    pub account: Option<String>,
+    /// The operator's name for the account; the account ID when it has none.
+    pub label: Option<String>,
+    pub region: Option<String>,
+    /// Whether the account's credentials worked when last tried (absent: yes).
+    #[serde(default = "yes")]
+    pub available: bool,
+    /// Why not, when unavailable.
+    pub reason: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// An AWS JSON error body: `__type`, `message` (or `Message`), and `code` from some servers. The

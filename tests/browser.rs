@@ -8,8 +8,10 @@ use undelete::api::error::{ApiError, ErrorKind};
 use undelete::browser;
 use undelete::components::secrets_table::SecretsTable;
 use undelete::components::toolbar::Toolbar;
+use undelete::model::fleet_scan::{FleetScan, TargetState};
+use undelete::model::target::Target;
 use undelete::model::time_units::DAY_MS;
-use undelete::state::{Dashboard, ScanStatus};
+use undelete::state::Dashboard;
 use undelete::wire::{ListSecretsResponse, ProxyConfig, SecretListEntry, WireDate, decode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -17,6 +19,27 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// What `mount_to` would do first: the dashboard's settings resource spawns a task when created.
+/// The one target of these tests: a proxy that serves one account in one region.
+fn one() -> std::sync::Arc<Target> {
+    std::sync::Arc::new(Target::proxy_default("us-east-1"))
+}
+
+fn key() -> String {
+    one().key()
+}
+
+/// The row id of the secret `arn` of [`one`].
+fn id(arn: &str) -> String {
+    format!("{}\n{arn}", key())
+}
+
+/// A scan that has listed [`one`] to its end.
+fn listed() -> FleetScan {
+    let mut scan = FleetScan::start(&[one()]);
+    scan.set(&key(), TargetState::Listed);
+    scan
+}
+
 fn start_executor() {
     // Already started by an earlier test: fine.
     let _ = any_spawner::Executor::init_wasm_bindgen();
@@ -140,8 +163,8 @@ fn mount_table(entries: Vec<SecretListEntry>) -> (web_sys::Element, Dashboard, i
         start_executor();
         let dashboard = Dashboard::new();
         dashboard.listing.update(|l| {
-            l.begin_scan();
-            l.add_page(entries, browser::now_ms());
+            l.begin_scan(&key());
+            l.add_page(&one(), entries, browser::now_ms());
         });
         dashboard
     });
@@ -159,8 +182,8 @@ async fn table_is_accessible_and_sorts_by_urgency() {
         entry("later/api", now + 20.0 * DAY_MS),
         entry("prod/db", now + 2.0 * DAY_MS),
     ]);
-    dashboard.listing.update(|l| l.finish_scan());
-    dashboard.scan.set(ScanStatus::Done);
+    dashboard.listing.update(|l| l.finish_scan(&key()));
+    dashboard.scan.set(listed());
     browser::sleep_ms(20.0).await;
 
     let caption = root.query_selector("table caption").unwrap().unwrap();
@@ -225,6 +248,7 @@ async fn row_list_inserts_in_place_hides_and_removes() {
     // A page whose rows sort before, between and after the shown ones.
     dashboard.listing.update(|l| {
         l.add_page(
+            &one(),
             vec![
                 entry("a", now + DAY_MS),
                 entry("c", now + 3.0 * DAY_MS),
@@ -252,6 +276,7 @@ async fn row_list_inserts_in_place_hides_and_removes() {
     // Rows that arrive while a search is active are hidden or shown by it from the start.
     dashboard.listing.update(|l| {
         l.add_page(
+            &one(),
             vec![
                 entry("cc", now + 3.5 * DAY_MS),
                 entry("f", now + 6.0 * DAY_MS),
@@ -267,8 +292,8 @@ async fn row_list_inserts_in_place_hides_and_removes() {
         .collect();
     assert_eq!(hidden, [true, true, false, false, true, true, true]);
     dashboard.listing.update(|l| {
-        l.mark_gone("arn:aws:secretsmanager:us-east-1:1:secret:cc-AbCdEf");
-        l.mark_gone("arn:aws:secretsmanager:us-east-1:1:secret:f-AbCdEf");
+        l.mark_gone(&id("arn:aws:secretsmanager:us-east-1:1:secret:cc-AbCdEf"));
+        l.mark_gone(&id("arn:aws:secretsmanager:us-east-1:1:secret:f-AbCdEf"));
     });
     dashboard.query.set(String::new());
     browser::sleep_ms(20.0).await;
@@ -278,15 +303,15 @@ async fn row_list_inserts_in_place_hides_and_removes() {
     // A restored row leaves; a row whose data changed is drawn again with it.
     let b_arn = "arn:aws:secretsmanager:us-east-1:1:secret:b-AbCdEf";
     dashboard.listing.update(|l| {
-        l.mark_gone(b_arn);
+        l.mark_gone(&id(b_arn));
     });
     browser::sleep_ms(20.0).await;
     assert_eq!(names_in_table(&root), ["a", "c", "d", "e"]);
     let mut changed = entry("d", now + 4.0 * DAY_MS);
     changed.description = Some("now described".into());
     dashboard.listing.update(|l| {
-        l.begin_scan();
-        l.add_page(vec![changed], browser::now_ms());
+        l.begin_scan(&key());
+        l.add_page(&one(), vec![changed], browser::now_ms());
     });
     browser::sleep_ms(20.0).await;
     let d = rows(&root)
@@ -394,6 +419,7 @@ async fn a_search_over_many_rows_does_the_top_first_then_the_rest() {
     dashboard.query.set("other".into());
     dashboard.listing.update(|l| {
         l.add_page(
+            &one(),
             vec![entry("other-late", now + DAY_MS / 2.0)],
             browser::now_ms(),
         );
@@ -436,6 +462,7 @@ async fn rows_drawn_before_a_read_only_config_lose_their_buttons() {
             region: None,
             endpoint: None,
             read_only,
+            targets: None,
         }))
     };
     // Not read-only: nothing changes.
@@ -480,14 +507,15 @@ async fn clear_search_empties_the_box_and_shows_every_row() {
         start_executor();
         let dashboard = Dashboard::new();
         dashboard.listing.update(|l| {
-            l.begin_scan();
+            l.begin_scan(&key());
             l.add_page(
+                &one(),
                 vec![entry("prod/db", now + 2.0 * DAY_MS)],
                 browser::now_ms(),
             );
-            l.finish_scan();
+            l.finish_scan(&key());
         });
-        dashboard.scan.set(ScanStatus::Done);
+        dashboard.scan.set(listed());
         dashboard
     });
     let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), move || {

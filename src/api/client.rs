@@ -8,6 +8,7 @@ use crate::api::error::{ApiError, Operation};
 use crate::api::restore_check::{check_answer, settle};
 use crate::api::retry::Backoff;
 use crate::browser;
+use crate::model::target::Target;
 use crate::wire::{
     DescribeSecretResponse, ListSecretsRequest, ListSecretsResponse, ProxyConfig,
     RestoreSecretResponse, SecretIdRequest, decode, encode,
@@ -19,6 +20,8 @@ use crate::wire::{
 #[derive(Debug, Clone, PartialEq)]
 pub struct Client {
     base: String,
+    /// Where Secrets Manager calls go: the target's path (`Target::api_path`).
+    path: String,
     /// Aborts the requests this client sends (a scan superseded by a newer one).
     abort: Option<AbortSignal>,
 }
@@ -28,8 +31,17 @@ impl Client {
         let base = browser::meta_content("undelete-api-base").unwrap_or_default();
         Client {
             base: base.trim().trim_end_matches('/').to_string(),
+            path: "/api/secretsmanager".into(),
             abort: None,
         }
+    }
+
+    /// The same client, calling `target`; `None` when it cannot be called.
+    pub fn at(&self, target: &Target) -> Option<Self> {
+        Some(Client {
+            path: target.api_path()?,
+            ..self.clone()
+        })
     }
 
     /// The same client, whose requests `signal` aborts.
@@ -116,7 +128,7 @@ impl Client {
     }
 
     async fn call(&self, action: &str, body: &str) -> Result<(u16, String), ApiError> {
-        let response = Request::post(&self.url("/api/secretsmanager"))
+        let response = Request::post(&self.url(&self.path))
             // Without it gloo-net would send the string as text/plain.
             .header("Content-Type", "application/x-amz-json-1.1")
             .header("X-Amz-Target", &format!("secretsmanager.{action}"))

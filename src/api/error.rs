@@ -28,6 +28,11 @@ pub enum ErrorKind {
     /// A restore whose answer was lost, after which DescribeSecret showed the secret still
     /// scheduled for deletion: it was not restored.
     NotRestored,
+    /// The proxy could not get AWS credentials for the account (e.g. a role it cannot assume);
+    /// nothing was sent to AWS.
+    NoCredentials,
+    /// The proxy does not serve the account and region named (it was restarted with others).
+    UnknownTarget,
     Other,
 }
 
@@ -184,6 +189,12 @@ impl ApiError {
             (ErrorKind::ServerError, _) => {
                 format!("The server failed to handle the request{aws_said}. Retry in a moment.")
             }
+            (ErrorKind::NoCredentials, _) => format!(
+                "The proxy has no working AWS credentials for this account{aws_said}. Check the profile or role it uses for it; it tries again on every call."
+            ),
+            (ErrorKind::UnknownTarget, _) => format!(
+                "The proxy does not serve this account and region (it may have been restarted with other settings){aws_said}. Refresh to list what it serves now."
+            ),
             (ErrorKind::ReadOnly, _) => "The proxy runs in read-only mode and refuses every restore. Restart it without --read-only to restore secrets.".to_string(),
             (ErrorKind::Malformed, _) => {
                 // The detail ends its own sentence (it may ask a question).
@@ -256,6 +267,8 @@ fn classify(status: u16, code: &str) -> ErrorKind {
         }
         "ResourceNotFoundException" => ErrorKind::NotFound,
         "ReadOnlyMode" => ErrorKind::ReadOnly,
+        "CredentialsUnavailable" => ErrorKind::NoCredentials,
+        "UnknownTarget" | "InvalidTarget" => ErrorKind::UnknownTarget,
         // Something between the browser and AWS gave up waiting: the request may have run.
         "RequestTimeout" | "RequestTimeoutException" => ErrorKind::UpstreamTimeout,
         "SignatureDoesNotMatch"

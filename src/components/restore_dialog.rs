@@ -103,12 +103,40 @@ pub fn RestoreDialog() -> impl IntoView {
     };
     let busy = move || if pending.get() { "true" } else { "false" };
     let failure = move || {
-        let open_arn = arn();
+        let open_id = dashboard
+            .dialog_for
+            .with(|r| r.as_ref().map(|r| r.id.clone()));
         dashboard
             .restore_failure
             .get()
-            .filter(|f| f.arn == open_arn)
+            .filter(|f| Some(&f.id) == open_id.as_ref())
             .map(|f| f.words)
+    };
+    // Where the restore will act, in front of the person deciding: restoring in the wrong
+    // account is the fear.
+    let account = move || {
+        dashboard.dialog_for.with(|r| {
+            r.as_ref()
+                // A proxy that predates targets does not say which account it acts in.
+                .filter(|r| r.target.account.is_some() || !r.target.label.is_empty())
+                .map(|r| r.target.account_text())
+        })
+    };
+    let region = move || {
+        dashboard
+            .dialog_for
+            .with(|r| r.as_ref().map(|r| r.target.region.clone()))
+            .unwrap_or_default()
+    };
+    let place = move || {
+        view! {
+            <dl class="dialog-target">
+                {move || account().map(|account| view! {
+                    <div><dt>"Account"</dt><dd>{account}</dd></div>
+                })}
+                <div><dt>"Region"</dt><dd>{region}</dd></div>
+            </dl>
+        }
     };
 
     view! {
@@ -128,6 +156,7 @@ pub fn RestoreDialog() -> impl IntoView {
                 // invisible ones are written out ("prod/db[U+200B]").
                 <h2 id="restore-title">"Cancel deletion of " <bdi>{name}</bdi> "?"</h2>
                 <div id="restore-description">
+                    {place}
                     <p>
                         "This restores " <strong>{move || revealed(name())}</strong>
                         ": the scheduled deletion is cancelled, the secret becomes usable again and keeps its value, versions and tags."

@@ -30,25 +30,27 @@ use crate::browser;
 use crate::model::reorder::rows_that_stay;
 use crate::model::search_steps::{SearchedRow, Step, apply_step};
 use crate::model::secret_row::SecretRow;
+use crate::model::table_view::RowFilter;
 
-/// A `<tbody>` holding `row_view(row)` for each of `rows`, in order; rows that do not match the
-/// lower-cased search `terms` are hidden. `row_view` may read `built_with` once, untracked, instead
-/// of watching it: when it changes, every row is built again.
+/// A `<tbody>` holding `row_view(row)` for each of `rows`, in order; rows that `filter` does not
+/// show are hidden. `row_view` may read `built_with` once, untracked, instead of watching it: when
+/// it changes, every row is built again.
 #[component]
-pub fn RowList<V>(
+pub fn RowList<V, B>(
     rows: Memo<Vec<Arc<SecretRow>>>,
-    terms: Memo<Vec<String>>,
-    built_with: Memo<bool>,
+    filter: Memo<RowFilter>,
+    built_with: Memo<B>,
     row_view: fn(Arc<SecretRow>) -> V,
 ) -> impl IntoView
 where
     V: IntoView + 'static,
+    B: Clone + PartialEq + Send + Sync + 'static,
 {
     let tbody = NodeRef::<Tbody>::new();
     let owner = Owner::current().expect("RowList needs a reactive owner");
     let table = StoredValue::new_local(Table::default());
     // Returns the `built_with` its rows were built with, which the next run gets as `last`.
-    Effect::new(move |last: Option<bool>| {
+    Effect::new(move |last: Option<B>| {
         let rows = rows.get();
         let built_with = built_with.get();
         let Some(tbody) = tbody.get() else {
@@ -56,14 +58,14 @@ where
         };
         // Building a row reads signals; those reads belong to the row, not to this effect.
         untrack(|| {
-            terms.with(|terms| {
+            filter.with(|filter| {
                 table.update_value(|table| {
                     if last.is_some_and(|last| last != built_with) {
                         for mut gone in table.shown.drain(..) {
                             gone.view.unmount();
                         }
                     }
-                    update(&tbody, &mut table.shown, &rows, terms, &owner, row_view);
+                    update(&tbody, &mut table.shown, &rows, filter, &owner, row_view);
                     // Rows moved: a search still under way starts again from the top (rows
                     // already right cost nothing).
                     table.next_step = table.next_step.map(|_| 0);
@@ -73,10 +75,10 @@ where
         built_with
     });
     Effect::new(move |_| {
-        let start = terms.with(|terms| {
+        let start = filter.with(|filter| {
             table.try_update_value(|table| {
                 for shown_row in table.shown.iter_mut() {
-                    shown_row.wanted = shown_row.row.matches(terms);
+                    shown_row.wanted = filter.shows(&shown_row.row);
                 }
                 table.next_step = apply_step(&mut table.shown, 0, Step::First);
                 let start = table.next_step.is_some() && !table.stepping;
@@ -172,21 +174,21 @@ fn update<V: IntoView + 'static>(
     tbody: &Element,
     shown: &mut Vec<ShownRow>,
     rows: &[Arc<SecretRow>],
-    terms: &[String],
+    filter: &RowFilter,
     owner: &Owner,
     row_view: fn(Arc<SecretRow>) -> V,
 ) {
-    // Where each row was, by ARN. A row whose data changed is built again.
+    // Where each row was, by id. A row whose data changed is built again.
     let old_positions: Vec<Option<usize>> = {
-        let by_arn: FxHashMap<&str, usize> = shown
+        let by_id: FxHashMap<&str, usize> = shown
             .iter()
             .enumerate()
-            .map(|(i, s)| (s.row.arn.as_str(), i))
+            .map(|(i, s)| (s.row.id.as_str(), i))
             .collect();
         let mut taken = vec![false; shown.len()];
         rows.iter()
             .map(|row| {
-                let i = *by_arn.get(row.arn.as_str())?;
+                let i = *by_id.get(row.id.as_str())?;
                 let same = Arc::ptr_eq(&shown[i].row, row) || *shown[i].row == **row;
                 (same && !std::mem::replace(&mut taken[i], true)).then_some(i)
             })
@@ -200,7 +202,7 @@ fn update<V: IntoView + 'static>(
             Some(i) => old[*i].take().expect("each old row is taken once"),
             None => {
                 let mut built = ShownRow::build(owner, row.clone(), row_view);
-                built.wanted = row.matches(terms);
+                built.wanted = filter.shows(row);
                 if !built.wanted {
                     built.set_shown(false);
                 }

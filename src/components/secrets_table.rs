@@ -6,10 +6,11 @@ use leptos::prelude::*;
 use crate::browser;
 use crate::components::row_list::RowList;
 use crate::model::deadline::Deadline;
+use crate::model::fleet_scan::FleetScan;
 use crate::model::format::reveal_invisible;
 use crate::model::secret_row::SecretRow;
 use crate::model::table_view::SortColumn;
-use crate::state::{Dashboard, ScanStatus};
+use crate::state::Dashboard;
 
 /// From this many rows on, rows off screen skip rendering (`content-visibility: auto` in
 /// main.css). Below it every row stays rendered, because Chromium leaves skipped rows' content
@@ -26,26 +27,42 @@ const LARGE_TABLE: usize = 1000;
 pub fn SecretsTable() -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
     let has_rows = move || dashboard.listing.with(|l| !l.rows().is_empty());
-    let scan_done = move || dashboard.scan.with(|s| *s == ScanStatus::Done);
+    // Only a fleet listed to its end may say that nothing is scheduled for deletion.
+    let all_listed = move || dashboard.scan.with(FleetScan::all_listed);
     let nothing_matches = move || has_rows() && dashboard.match_count.get() == 0;
     let large = move || dashboard.sorted.with(Vec::len) >= LARGE_TABLE;
-    let read_only = Memo::new(move |_| dashboard.read_only());
+    let look = Memo::new(move |_| RowLook {
+        read_only: dashboard.read_only(),
+        several_targets: dashboard.scan.with(FleetScan::several),
+    });
+    let several = move || look.with(|l| l.several_targets);
+    let everywhere = move || {
+        if several() {
+            "Every account and region listed here has no secret scheduled for deletion. Nothing needs restoring."
+        } else {
+            "Every secret in this region is live. Nothing needs restoring."
+        }
+    };
 
     view! {
-        <Show when=move || !has_rows() && scan_done()>
+        <Show when=move || !has_rows() && all_listed()>
             <div class="empty-state">
                 <h2>"No secrets are scheduled for deletion"</h2>
-                <p>"Every secret in this region is live. Nothing needs restoring."</p>
+                <p>{everywhere}</p>
             </div>
         </Show>
         <Show when=has_rows>
             <div class="table-wrap">
-                <table class="secrets" class:large=large>
+                <table class="secrets" class:large=large class:fleet=several>
                     // The sort order is conveyed by `aria-sort` on the headers.
                     <caption>"Secrets scheduled for deletion"</caption>
                     <thead>
                         <tr>
                             <SortHeader column=SortColumn::Name />
+                            <Show when=several>
+                                <th scope="col">"Account"</th>
+                                <th scope="col">"Region"</th>
+                            </Show>
                             <th scope="col">"Description"</th>
                             <SortHeader column=SortColumn::DeletionDate />
                             <SortHeader column=SortColumn::TimeLeft />
@@ -54,12 +71,12 @@ pub fn SecretsTable() -> impl IntoView {
                             <th scope="col">"Actions"</th>
                         </tr>
                     </thead>
-                    // Rows read "read-only" once, when built: the proxy says it once, at start,
+                    // Rows read how they look once, when built: the proxy says it once, at start,
                     // and the rows are built again then, rather than every row watching it.
                     <RowList
                         rows=dashboard.sorted
-                        terms=dashboard.terms
-                        built_with=read_only
+                        filter=dashboard.filter
+                        built_with=look
                         row_view=secret_row_view
                     />
                 </table>
@@ -77,6 +94,14 @@ pub fn SecretsTable() -> impl IntoView {
             </Show>
         </Show>
     }
+}
+
+/// What every row's look depends on, read once when the rows are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RowLook {
+    read_only: bool,
+    /// Rows name their account and region.
+    several_targets: bool,
 }
 
 fn column_title(column: SortColumn) -> &'static str {
@@ -126,6 +151,24 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
     let deletion_date = deadline
         .shown_date()
         .map(|ms| (browser::iso_date(ms), browser::format_date(ms)));
+    let several = dashboard.scan.with(FleetScan::several);
+    // "prod/db in prod (eu-west-1)": the same name may be scheduled in several places.
+    let named = if several {
+        format!("{} in {}", row.name, row.target.place())
+    } else {
+        row.name.clone()
+    };
+    let place = several.then(|| {
+        let target = &row.target;
+        let id = target.has_label().then(|| target.account.clone()).flatten();
+        view! {
+            <td class="account">
+                <span class="account-label">{target.account_name().to_string()}</span>
+                {id.map(|id| view! { <span class="account-id">{id}</span> })}
+            </td>
+            <td class="region">{target.region.clone()}</td>
+        }
+    });
     let actions = if dashboard.read_only() {
         Either::Left(view! { <span class="muted">"Read-only"</span> })
     } else {
@@ -135,7 +178,7 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
                 type="button"
                 class="restore"
                 id=row.dom_id()
-                aria-label=format!("Cancel deletion for {}", row.name)
+                aria-label=format!("Cancel deletion for {named}")
                 on:click=move |_| dashboard.open_dialog(open_row.clone())
             >
                 "Cancel deletion"
@@ -167,6 +210,7 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
                 <span class="secret-name">{row.name.clone()}</span>
                 {note.map(|note| view! { <span class="managed">{note}</span> })}
             </th>
+            {place}
             <td class="description">
                 <span class=description_class>{description}</span>
             </td>

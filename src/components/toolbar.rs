@@ -2,16 +2,19 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser;
-use crate::state::{Dashboard, ScanStatus};
+use crate::model::fleet_scan::FleetScan;
+use crate::model::target::distinct;
+use crate::state::Dashboard;
 
 /// How long typing in the search box must pause before the result is announced.
 const SEARCH_ANNOUNCE_DELAY_MS: f64 = 700.0;
 
-/// Search box with its match count, and Refresh.
+/// Search box, the account and region filters (when there is a choice), the match count, and
+/// Refresh.
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
-    let scanning = move || dashboard.scan.with(|s| *s == ScanStatus::Running);
+    let scanning = move || dashboard.scan.with(FleetScan::is_running);
     view! {
         <div class="toolbar" role="search">
             <label for="search" class="search-label">
@@ -22,7 +25,13 @@ pub fn Toolbar() -> impl IntoView {
                 type="search"
                 autocomplete="off"
                 spellcheck="false"
-                placeholder="Name, description or tag"
+                placeholder=move || {
+                    if dashboard.scan.with(FleetScan::several) {
+                        "Name, description, tag, account or region"
+                    } else {
+                        "Name, description or tag"
+                    }
+                }
                 aria-describedby="match-count"
                 prop:value=move || dashboard.query.get()
                 on:input:target=move |ev| {
@@ -53,6 +62,7 @@ pub fn Toolbar() -> impl IntoView {
                     });
                 }
             />
+            <TargetFilters />
             <span id="match-count" class="match-count">
                 {move || dashboard.showing_text()}
             </span>
@@ -68,5 +78,68 @@ pub fn Toolbar() -> impl IntoView {
                 "Refresh"
             </button>
         </div>
+    }
+}
+
+/// "Account" and "Region" selects, each shown when the proxy serves more than one.
+#[component]
+fn TargetFilters() -> impl IntoView {
+    let dashboard = expect_context::<Dashboard>();
+    // (value, text) of each account; the regions as they are.
+    let accounts = Memo::new(move |_| {
+        dashboard.scan.with(|s| {
+            let targets = s.targets();
+            let keys = distinct(targets.iter().map(|t| t.account_key().to_string()));
+            keys.into_iter()
+                .filter_map(|key| {
+                    let t = targets.iter().find(|t| t.account_key() == key)?;
+                    Some((key, t.account_text()))
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let regions = Memo::new(move |_| {
+        dashboard
+            .scan
+            .with(|s| distinct(s.targets().iter().map(|t| t.region.clone())))
+    });
+    let choose = move |filter: RwSignal<Option<String>>, value: String| {
+        let value = (!value.is_empty()).then_some(value);
+        if filter.get_untracked() != value {
+            filter.set(value);
+            dashboard.announce_showing();
+        }
+    };
+    let account = dashboard.account_filter;
+    let region = dashboard.region_filter;
+    view! {
+        <Show when=move || accounts.with(|a| a.len() > 1)>
+            <label for="account-filter" class="filter-label">"Account"</label>
+            <select
+                id="account-filter"
+                prop:value=move || account.get().unwrap_or_default()
+                on:change:target=move |ev| choose(account, ev.target().value())
+            >
+                <option value="">"All accounts"</option>
+                {move || accounts.get().into_iter().map(|(key, text)| {
+                    let selected = account.get_untracked().as_deref() == Some(key.as_str());
+                    view! { <option value=key selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </Show>
+        <Show when=move || regions.with(|r| r.len() > 1)>
+            <label for="region-filter" class="filter-label">"Region"</label>
+            <select
+                id="region-filter"
+                prop:value=move || region.get().unwrap_or_default()
+                on:change:target=move |ev| choose(region, ev.target().value())
+            >
+                <option value="">"All regions"</option>
+                {move || regions.get().into_iter().map(|name| {
+                    let selected = region.get_untracked().as_deref() == Some(name.as_str());
+                    view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                }).collect_view()}
+            </select>
+        </Show>
     }
 }

@@ -11,18 +11,19 @@ use std::sync::Arc;
 use std::collections::{HashMap, HashSet};
 
 use crate::model::secret_row::SecretRow;
+use crate::model::target::Target;
 use crate::wire::SecretListEntry;
 
 #[derive(Debug, Default, Clone)]
 pub struct Listing {
     rows: Vec<Arc<SecretRow>>,
-    /// ARN → position in `rows`, so a scan of thousands of secrets stays linear.
+    /// Row id → position in `rows`, so a scan of thousands of secrets stays linear.
     index: HashMap<String, usize>,
-    /// ARNs seen as deleted by the scan under way (or the last one).
+    /// Ids of rows seen as deleted by each target's scan under way (or its last one).
     seen: HashSet<String>,
-    /// Entries the current scan has looked at, live ones included.
-    scanned: usize,
-    /// (ARN, DeletedDate) of every secret restored in this session.
+    /// Entries each target's current scan has looked at, live ones included.
+    scanned: HashMap<String, usize>,
+    /// (row id, DeletedDate) of every secret restored in this session.
     restored: Vec<(String, Option<f64>)>,
 }
 
@@ -31,32 +32,40 @@ impl Listing {
         &self.rows
     }
 
+    /// Entries looked at by the current scans of every target.
     pub fn scanned(&self) -> usize {
-        self.scanned
+        self.scanned.values().sum()
     }
 
-    /// Deleted secrets found by the current scan so far.
+    /// Deleted secrets found by the current scans so far.
     pub fn found(&self) -> usize {
         self.seen.len()
     }
 
-    pub fn begin_scan(&mut self) {
-        self.seen.clear();
-        self.scanned = 0;
+    /// A scan of `target` (its key) starts: its rows stay shown until it completes.
+    pub fn begin_scan(&mut self, target: &str) {
+        self.seen.retain(|id| !id_in(id, target));
+        self.scanned.insert(target.to_string(), 0);
     }
 
-    /// Adds one page, listed at `listed_at` (epoch ms); returns how many rows it added or changed.
-    pub fn add_page(&mut self, entries: Vec<SecretListEntry>, listed_at: f64) -> usize {
-        self.scanned += entries.len();
+    /// Adds one page of `target`, listed at `listed_at` (epoch ms); returns how many rows it
+    /// added or changed.
+    pub fn add_page(
+        &mut self,
+        target: &Arc<Target>,
+        entries: Vec<SecretListEntry>,
+        listed_at: f64,
+    ) -> usize {
+        *self.scanned.entry(target.key()).or_default() += entries.len();
         let mut changed = 0;
         for entry in entries {
-            let Some(mut row) = SecretRow::from_entry(entry, listed_at) else {
+            let Some(mut row) = SecretRow::from_entry(entry, target, listed_at) else {
                 continue;
             };
-            if self.was_restored(&row) || !self.seen.insert(row.arn.clone()) {
+            if self.was_restored(&row) || !self.seen.insert(row.id.clone()) {
                 continue;
             }
-            let known = self.index.get(&row.arn).copied();
+            let known = self.index.get(&row.id).copied();
             // A date an earlier scan saw in the future is still the purge time once it passed.
             if let Some(i) = known
                 && self.rows[i].deleted_date == row.deleted_date
@@ -72,7 +81,7 @@ impl Listing {
                     changed += 1;
                 }
                 None => {
-                    self.index.insert(row.arn.clone(), self.rows.len());
+                    self.index.insert(row.id.clone(), self.rows.len());
                     self.rows.push(Arc::new(row));
                     changed += 1;
                 }
@@ -81,29 +90,44 @@ impl Listing {
         changed
     }
 
-    /// The scan reached the last page: rows it did not see are gone (restored or purged).
-    pub fn finish_scan(&mut self) {
+    /// `target`'s scan reached its last page: its rows that scan did not see are gone (restored
+    /// or purged). Other targets' rows are untouched.
+    pub fn finish_scan(&mut self, target: &str) {
         let seen = &self.seen;
-        self.rows.retain(|r| seen.contains(&r.arn));
+        self.rows
+            .retain(|r| !id_in(&r.id, target) || seen.contains(&r.id));
         self.reindex();
     }
 
-    /// Removes a secret this session restored, and remembers it so that stale pages cannot bring
-    /// it back: ListSecrets lags behind RestoreSecret for minutes.
-    pub fn mark_gone(&mut self, arn: &str) -> Option<Arc<SecretRow>> {
-        let row = self.remove(arn)?;
-        self.restored.push((row.arn.clone(), row.deleted_date));
+    /// Keeps only the rows of these targets (keys): the proxy no longer serves the others, so
+    /// their rows could not be restored.
+    pub fn keep_targets(&mut self, targets: &[String]) {
+        let before = self.rows.len();
+        self.rows
+            .retain(|r| targets.iter().any(|t| id_in(&r.id, t)));
+        self.seen.retain(|id| targets.iter().any(|t| id_in(id, t)));
+        self.scanned.retain(|key, _| targets.contains(key));
+        if self.rows.len() != before {
+            self.reindex();
+        }
+    }
+
+    /// Removes a secret this session restored (by row id), and remembers it so that stale pages
+    /// cannot bring it back: ListSecrets lags behind RestoreSecret for minutes.
+    pub fn mark_gone(&mut self, id: &str) -> Option<Arc<SecretRow>> {
+        let row = self.remove(id)?;
+        self.restored.push((row.id.clone(), row.deleted_date));
         Some(row)
     }
 
-    /// Removes a secret that a restore found missing (purged, as far as this proxy's account and
-    /// region can tell). Not remembered: if a later scan lists it, it is shown again, since a
-    /// secret still listed as scheduled can still be restored.
-    pub fn remove(&mut self, arn: &str) -> Option<Arc<SecretRow>> {
-        let index = *self.index.get(arn)?;
+    /// Removes a secret that a restore found missing (purged, as far as its account and region
+    /// can tell). Not remembered: if a later scan lists it, it is shown again, since a secret
+    /// still listed as scheduled can still be restored.
+    pub fn remove(&mut self, id: &str) -> Option<Arc<SecretRow>> {
+        let index = *self.index.get(id)?;
         let row = self.rows.remove(index);
         self.reindex();
-        self.seen.remove(arn);
+        self.seen.remove(id);
         Some(row)
     }
 
@@ -112,15 +136,21 @@ impl Listing {
             .rows
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.arn.clone(), i))
+            .map(|(i, r)| (r.id.clone(), i))
             .collect();
     }
 
     fn was_restored(&self, row: &SecretRow) -> bool {
         self.restored
             .iter()
-            .any(|(arn, date)| *arn == row.arn && *date == row.deleted_date)
+            .any(|(id, date)| *id == row.id && *date == row.deleted_date)
     }
+}
+
+/// Whether a row id (`SecretRow::id`: the target's key, a newline, the ARN) is of `target`.
+fn id_in(id: &str, target: &str) -> bool {
+    id.strip_prefix(target)
+        .is_some_and(|rest| rest.starts_with('\n'))
 }
 
 /// Where a ListSecrets walk is: which token to send next, and a guard against a server that
@@ -186,6 +216,18 @@ mod tests {
         }
     }
 
+    fn one() -> Arc<Target> {
+        Arc::new(Target::proxy_default("us-east-1"))
+    }
+
+    fn key() -> String {
+        one().key()
+    }
+
+    fn id(name: &str) -> String {
+        format!("{}\narn:{name}", key())
+    }
+
     fn names(listing: &Listing) -> Vec<&str> {
         listing.rows().iter().map(|r| r.name.as_str()).collect()
     }
@@ -193,13 +235,17 @@ mod tests {
     #[test]
     fn keeps_only_deleted_entries_and_counts_everything_scanned() {
         let mut l = Listing::default();
-        l.begin_scan();
+        l.begin_scan(&key());
         assert_eq!(
-            l.add_page(vec![entry("a", Some(1.0)), entry("live", None)], 0.0),
+            l.add_page(
+                &one(),
+                vec![entry("a", Some(1.0)), entry("live", None)],
+                0.0
+            ),
             1
         );
-        assert_eq!(l.add_page(vec![entry("b", Some(2.0))], 0.0), 1);
-        l.finish_scan();
+        assert_eq!(l.add_page(&one(), vec![entry("b", Some(2.0))], 0.0), 1);
+        l.finish_scan(&key());
         assert_eq!(names(&l), ["a", "b"]);
         assert_eq!((l.scanned(), l.found()), (3, 2));
     }
@@ -207,9 +253,9 @@ mod tests {
     #[test]
     fn duplicates_across_pages_count_once() {
         let mut l = Listing::default();
-        l.begin_scan();
-        l.add_page(vec![entry("a", Some(1.0))], 0.0);
-        assert_eq!(l.add_page(vec![entry("a", Some(1.0))], 0.0), 0);
+        l.begin_scan(&key());
+        l.add_page(&one(), vec![entry("a", Some(1.0))], 0.0);
+        assert_eq!(l.add_page(&one(), vec![entry("a", Some(1.0))], 0.0), 0);
         assert_eq!(l.found(), 1);
         assert_eq!(l.rows().len(), 1);
     }
@@ -217,29 +263,41 @@ mod tests {
     #[test]
     fn a_refresh_keeps_old_rows_until_it_completes() {
         let mut l = Listing::default();
-        l.begin_scan();
-        l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))], 0.0);
-        l.finish_scan();
+        l.begin_scan(&key());
+        l.add_page(
+            &one(),
+            vec![entry("a", Some(1.0)), entry("b", Some(2.0))],
+            0.0,
+        );
+        l.finish_scan(&key());
 
         // A refresh that fails after its first page: nothing is lost.
-        l.begin_scan();
-        l.add_page(vec![entry("b", Some(2.0)), entry("c", Some(3.0))], 0.0);
+        l.begin_scan(&key());
+        l.add_page(
+            &one(),
+            vec![entry("b", Some(2.0)), entry("c", Some(3.0))],
+            0.0,
+        );
         assert_eq!(names(&l), ["a", "b", "c"]);
 
         // A refresh that completes: "a" was restored elsewhere and goes.
-        l.begin_scan();
-        l.add_page(vec![entry("b", Some(2.0)), entry("c", Some(3.0))], 0.0);
-        l.finish_scan();
+        l.begin_scan(&key());
+        l.add_page(
+            &one(),
+            vec![entry("b", Some(2.0)), entry("c", Some(3.0))],
+            0.0,
+        );
+        l.finish_scan(&key());
         assert_eq!(names(&l), ["b", "c"]);
     }
 
     #[test]
     fn changed_entries_replace_old_ones() {
         let mut l = Listing::default();
-        l.begin_scan();
-        l.add_page(vec![entry("a", Some(1.0))], 0.0);
-        l.begin_scan();
-        assert_eq!(l.add_page(vec![entry("a", Some(9.0))], 0.0), 1);
+        l.begin_scan(&key());
+        l.add_page(&one(), vec![entry("a", Some(1.0))], 0.0);
+        l.begin_scan(&key());
+        assert_eq!(l.add_page(&one(), vec![entry("a", Some(9.0))], 0.0), 1);
         assert_eq!(l.rows()[0].deleted_date, Some(9.0));
     }
 
@@ -247,6 +305,7 @@ mod tests {
     fn a_purge_time_seen_in_the_future_stays_one_after_it_passes() {
         let mut l = Listing::default();
         l.add_page(
+            &one(),
             vec![
                 entry("a", Some(100.0 * HOUR_MS)),
                 entry("b", Some(10.0 * HOUR_MS)),
@@ -261,8 +320,9 @@ mod tests {
         };
         assert_eq!(purge(&l), [true, false]);
         // A refresh after the purge time: the same date is still the purge time.
-        l.begin_scan();
+        l.begin_scan(&key());
         l.add_page(
+            &one(),
             vec![
                 entry("a", Some(100.0 * HOUR_MS)),
                 entry("b", Some(10.0 * HOUR_MS)),
@@ -271,51 +331,72 @@ mod tests {
         );
         assert_eq!(purge(&l), [true, false]);
         // A new date (deleted again) is read afresh.
-        l.begin_scan();
-        l.add_page(vec![entry("a", Some(120.0 * HOUR_MS))], 150.0 * HOUR_MS);
+        l.begin_scan(&key());
+        l.add_page(
+            &one(),
+            vec![entry("a", Some(120.0 * HOUR_MS))],
+            150.0 * HOUR_MS,
+        );
         assert_eq!(purge(&l), [false, false]);
     }
 
     #[test]
     fn a_restored_secret_is_not_resurrected_by_a_stale_list() {
         let mut l = Listing::default();
-        l.begin_scan();
-        l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))], 0.0);
-        l.finish_scan();
-        assert_eq!(l.mark_gone("arn:a").unwrap().name, "a");
-        assert_eq!(l.mark_gone("arn:a"), None);
+        l.begin_scan(&key());
+        l.add_page(
+            &one(),
+            vec![entry("a", Some(1.0)), entry("b", Some(2.0))],
+            0.0,
+        );
+        l.finish_scan(&key());
+        assert_eq!(l.mark_gone(&id("a")).unwrap().name, "a");
+        assert_eq!(l.mark_gone(&id("a")), None);
 
-        l.begin_scan();
-        l.add_page(vec![entry("a", Some(1.0)), entry("b", Some(2.0))], 0.0);
-        l.finish_scan();
+        l.begin_scan(&key());
+        l.add_page(
+            &one(),
+            vec![entry("a", Some(1.0)), entry("b", Some(2.0))],
+            0.0,
+        );
+        l.finish_scan(&key());
         assert_eq!(names(&l), ["b"]);
         assert_eq!(l.found(), 1);
 
         // Deleted again later (a new DeletedDate): it shows again.
-        l.begin_scan();
-        l.add_page(vec![entry("a", Some(50.0))], 0.0);
+        l.begin_scan(&key());
+        l.add_page(&one(), vec![entry("a", Some(50.0))], 0.0);
         assert_eq!(names(&l), ["b", "a"]);
     }
 
     #[test]
     fn a_secret_found_missing_comes_back_if_a_later_scan_lists_it() {
         let mut l = Listing::default();
-        l.begin_scan();
-        l.add_page(vec![entry("a", Some(10.0)), entry("b", Some(20.0))], 0.0);
-        l.finish_scan();
-        assert_eq!(l.remove("arn:a").unwrap().name, "a");
+        l.begin_scan(&key());
+        l.add_page(
+            &one(),
+            vec![entry("a", Some(10.0)), entry("b", Some(20.0))],
+            0.0,
+        );
+        l.finish_scan(&key());
+        assert_eq!(l.remove(&id("a")).unwrap().name, "a");
         assert_eq!(names(&l), ["b"]);
-        l.begin_scan();
-        l.add_page(vec![entry("a", Some(10.0)), entry("b", Some(20.0))], 0.0);
-        l.finish_scan();
+        l.begin_scan(&key());
+        l.add_page(
+            &one(),
+            vec![entry("a", Some(10.0)), entry("b", Some(20.0))],
+            0.0,
+        );
+        l.finish_scan(&key());
         assert_eq!(names(&l), ["b", "a"]);
     }
 
     #[test]
     fn updates_find_the_right_row_after_removals() {
         let mut l = Listing::default();
-        l.begin_scan();
+        l.begin_scan(&key());
         l.add_page(
+            &one(),
             vec![
                 entry("a", Some(1.0)),
                 entry("b", Some(2.0)),
@@ -323,18 +404,22 @@ mod tests {
             ],
             0.0,
         );
-        l.finish_scan();
-        l.mark_gone("arn:a");
-        l.begin_scan();
-        l.add_page(vec![entry("c", Some(30.0)), entry("b", Some(20.0))], 0.0);
-        l.finish_scan();
+        l.finish_scan(&key());
+        l.mark_gone(&id("a"));
+        l.begin_scan(&key());
+        l.add_page(
+            &one(),
+            vec![entry("c", Some(30.0)), entry("b", Some(20.0))],
+            0.0,
+        );
+        l.finish_scan(&key());
         let dates: Vec<_> = l
             .rows()
             .iter()
             .map(|r| (r.name.as_str(), r.deleted_date))
             .collect();
         assert_eq!(dates, [("b", Some(20.0)), ("c", Some(30.0))]);
-        assert_eq!(l.mark_gone("arn:c").unwrap().deleted_date, Some(30.0));
+        assert_eq!(l.mark_gone(&id("c")).unwrap().deleted_date, Some(30.0));
         assert_eq!(names(&l), ["b"]);
     }
 
@@ -355,5 +440,47 @@ mod tests {
         let mut p = Pager::default();
         p.advance(Some("x".into())).unwrap();
         assert_eq!(p.advance(Some("x".into())), Err(RepeatedToken));
+    }
+
+    fn fleet(account: &str) -> Arc<Target> {
+        let config = crate::wire::ProxyConfig {
+            targets: Some(vec![crate::wire::TargetInfo {
+                account: Some(account.into()),
+                label: None,
+                region: Some("us-east-1".into()),
+                available: true,
+                reason: None,
+            }]),
+            ..Default::default()
+        };
+        crate::model::target::targets_of(&config).remove(0)
+    }
+
+    #[test]
+    fn each_target_scan_drops_only_its_own_rows_and_a_failed_one_keeps_them() {
+        let (a, b) = (fleet("111111111111"), fleet("222222222222"));
+        let mut l = Listing::default();
+        for t in [&a, &b] {
+            l.begin_scan(&t.key());
+            l.add_page(t, vec![entry("x", Some(1.0)), entry("y", Some(2.0))], 0.0);
+            l.finish_scan(&t.key());
+        }
+        assert_eq!(names(&l), ["x", "y", "x", "y"]);
+        assert_eq!((l.found(), l.scanned()), (4, 4));
+        // A's new scan completes without "x"; B's fails after no page: B's rows stay.
+        l.begin_scan(&a.key());
+        l.begin_scan(&b.key());
+        l.add_page(&a, vec![entry("y", Some(2.0))], 0.0);
+        l.finish_scan(&a.key());
+        assert_eq!(names(&l), ["y", "x", "y"]);
+        assert_eq!((l.found(), l.scanned()), (1, 1));
+        // Restoring "y" in A leaves B's "y".
+        let gone = l.mark_gone(&format!("{}\narn:y", a.key())).unwrap();
+        assert_eq!(gone.target, a);
+        assert_eq!(l.rows().iter().filter(|r| r.name == "y").count(), 1);
+        assert_eq!(l.rows()[1].target, b);
+        // The proxy now serves only A: B's rows go.
+        l.keep_targets(&[a.key()]);
+        assert!(l.rows().is_empty());
     }
 }

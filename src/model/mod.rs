@@ -3,10 +3,12 @@
 
 pub mod clock;
 pub mod deadline;
+pub mod fleet_scan;
 pub mod format;
 pub mod listing;
 pub mod reorder;
 pub mod search_steps;
 pub mod secret_row;
 pub mod table_view;
+pub mod target;
 pub mod time_units;

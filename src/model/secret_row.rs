@@ -1,10 +1,18 @@
 //! One secret scheduled for deletion, as the table shows it.
 
+use std::sync::Arc;
+
 use crate::model::deadline::{DateReading, Deadline};
+use crate::model::target::Target;
 use crate::wire::{SecretListEntry, WireDate};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SecretRow {
+    /// The account-region it was listed in, where its restore goes.
+    pub target: Arc<Target>,
+    /// Tells rows apart across targets: the target's key and the ARN (a name where no ARN was
+    /// sent may be scheduled in several targets).
+    pub id: String,
     /// What RestoreSecret is called with; the ARN when the server sent one.
     pub arn: String,
     pub name: String,
@@ -27,7 +35,11 @@ pub struct SecretRow {
 impl SecretRow {
     /// Keeps only entries scheduled for deletion (`DeletedDate` present) that can be addressed.
     /// `listed_at`: when the server reported the entry (epoch ms).
-    pub fn from_entry(entry: SecretListEntry, listed_at: f64) -> Option<SecretRow> {
+    pub fn from_entry(
+        entry: SecretListEntry,
+        target: &Arc<Target>,
+        listed_at: f64,
+    ) -> Option<SecretRow> {
         let deleted = entry.deleted_date?;
         let name = entry.name.filter(|n| !n.is_empty());
         let arn = entry
@@ -54,12 +66,23 @@ impl SecretRow {
                 rest.push_str(v);
             }
         }
+        // Where it lives, so that "prod eu-west-1" finds it.
+        for place in [
+            target.label.as_str(),
+            target.account.as_deref().unwrap_or_default(),
+            target.region.as_str(),
+        ] {
+            rest.push('\n');
+            rest.push_str(place);
+        }
         let mut search_text = name.to_lowercase();
         let lower_name_len = search_text.len();
         search_text.push('\n');
         search_text.push_str(&rest.to_lowercase());
         let deleted_date = deleted.millis();
         Some(SecretRow {
+            target: target.clone(),
+            id: format!("{}\n{arn}", target.key()),
             arn,
             name,
             description,
@@ -94,7 +117,7 @@ impl SecretRow {
     pub fn dom_id(&self) -> String {
         // FNV-1a: tiny, deterministic, good enough to tell rows apart on one page.
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in self.arn.bytes() {
+        for byte in self.id.bytes() {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
         }
@@ -106,6 +129,10 @@ impl SecretRow {
 mod tests {
     use super::*;
     use crate::wire::Tag;
+
+    fn one() -> Arc<Target> {
+        Arc::new(Target::proxy_default("us-east-1"))
+    }
 
     fn entry(name: &str, deleted: Option<WireDate>) -> SecretListEntry {
         SecretListEntry {
@@ -120,15 +147,20 @@ mod tests {
 
     #[test]
     fn live_secrets_are_not_rows() {
-        assert_eq!(SecretRow::from_entry(entry("live", None), 0.0), None);
+        assert_eq!(
+            SecretRow::from_entry(entry("live", None), &one(), 0.0),
+            None
+        );
     }
 
     #[test]
     fn deleted_secrets_are_rows_even_with_an_unreadable_date() {
-        let row = SecretRow::from_entry(entry("a/b", Some(WireDate::Unreadable)), 0.0).unwrap();
+        let row =
+            SecretRow::from_entry(entry("a/b", Some(WireDate::Unreadable)), &one(), 0.0).unwrap();
         assert_eq!(row.name, "a/b");
         assert_eq!(row.deleted_date, None);
-        let row = SecretRow::from_entry(entry("c", Some(WireDate::EpochMillis(5.0))), 0.0).unwrap();
+        let row = SecretRow::from_entry(entry("c", Some(WireDate::EpochMillis(5.0))), &one(), 0.0)
+            .unwrap();
         assert_eq!(row.deleted_date, Some(5.0));
     }
 
@@ -136,16 +168,16 @@ mod tests {
     fn falls_back_between_name_and_arn_and_drops_unaddressable_entries() {
         let mut e = entry("x", Some(WireDate::EpochMillis(1.0)));
         e.arn = None;
-        assert_eq!(SecretRow::from_entry(e, 0.0).unwrap().arn, "x");
+        assert_eq!(SecretRow::from_entry(e, &one(), 0.0).unwrap().arn, "x");
         let mut e = entry("x", Some(WireDate::EpochMillis(1.0)));
         e.name = Some(String::new());
-        let row = SecretRow::from_entry(e, 0.0).unwrap();
+        let row = SecretRow::from_entry(e, &one(), 0.0).unwrap();
         assert_eq!(row.name, row.arn);
         let e = SecretListEntry {
             deleted_date: Some(WireDate::EpochMillis(1.0)),
             ..Default::default()
         };
-        assert_eq!(SecretRow::from_entry(e, 0.0), None);
+        assert_eq!(SecretRow::from_entry(e, &one(), 0.0), None);
     }
 
     #[test]
@@ -156,7 +188,7 @@ mod tests {
             key: Some("team".into()),
             value: Some("Payments".into()),
         }];
-        let row = SecretRow::from_entry(e, 0.0).unwrap();
+        let row = SecretRow::from_entry(e, &one(), 0.0).unwrap();
         let q = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_lowercase).collect() };
         assert!(row.matches(&q("prod/db")));
         assert!(row.matches(&q("postgres")));
@@ -183,14 +215,14 @@ mod tests {
                 value: None,
             },
         ];
-        let row = SecretRow::from_entry(e, 0.0).unwrap();
+        let row = SecretRow::from_entry(e, &one(), 0.0).unwrap();
         assert_eq!(row.tags, vec![("team".to_string(), String::new())]);
     }
 
     #[test]
     fn dom_ids_are_stable_and_distinct() {
-        let a = SecretRow::from_entry(entry("a", Some(WireDate::Unreadable)), 0.0).unwrap();
-        let b = SecretRow::from_entry(entry("b", Some(WireDate::Unreadable)), 0.0).unwrap();
+        let a = SecretRow::from_entry(entry("a", Some(WireDate::Unreadable)), &one(), 0.0).unwrap();
+        let b = SecretRow::from_entry(entry("b", Some(WireDate::Unreadable)), &one(), 0.0).unwrap();
         assert_eq!(a.dom_id(), a.clone().dom_id());
         assert_ne!(a.dom_id(), b.dom_id());
         assert!(
@@ -198,5 +230,55 @@ mod tests {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-')
         );
+    }
+}
+
+#[cfg(test)]
+mod fleet_tests {
+    use super::*;
+    use crate::wire::TargetInfo;
+
+    fn target(account: &str, label: &str, region: &str) -> Arc<Target> {
+        let config = crate::wire::ProxyConfig {
+            targets: Some(vec![TargetInfo {
+                account: Some(account.into()),
+                label: Some(label.into()),
+                region: Some(region.into()),
+                available: true,
+                reason: None,
+            }]),
+            ..Default::default()
+        };
+        crate::model::target::targets_of(&config).remove(0)
+    }
+
+    fn row(name: &str, target: &Arc<Target>) -> SecretRow {
+        let entry = SecretListEntry {
+            name: Some(name.into()),
+            deleted_date: Some(WireDate::EpochMillis(1.0)),
+            ..Default::default()
+        };
+        SecretRow::from_entry(entry, target, 0.0).unwrap()
+    }
+
+    #[test]
+    fn the_same_name_in_two_targets_is_two_rows() {
+        let prod = target("210987654321", "prod", "eu-west-1");
+        let own = target("123456789012", "123456789012", "eu-west-1");
+        let (a, b) = (row("shared/db", &prod), row("shared/db", &own));
+        assert_eq!(a.arn, b.arn, "no ARN sent: both fall back to the name");
+        assert_ne!(a.id, b.id);
+        assert_ne!(a.dom_id(), b.dom_id());
+    }
+
+    #[test]
+    fn search_finds_rows_by_account_label_id_and_region() {
+        let prod = target("210987654321", "prod", "eu-west-1");
+        let r = row("db", &prod);
+        for q in ["prod", "210987654321", "eu-west-1", "PROD db EU-WEST"] {
+            let terms: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+            assert!(r.matches(&terms), "{q}");
+        }
+        assert!(!r.matches(&["us-east-1".to_string()]));
     }
 }

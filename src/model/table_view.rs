@@ -69,20 +69,49 @@ pub fn query_terms(query: &str) -> Vec<String> {
     query.split_whitespace().map(str::to_lowercase).collect()
 }
 
+/// Which rows the table shows: those matching every search term, in the chosen account and
+/// region (`None`: all of them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowFilter {
+    /// The lower-cased search terms.
+    pub terms: Vec<String>,
+    /// A target's [`Target::account_key`](crate::model::target::Target::account_key).
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
+impl RowFilter {
+    pub fn shows(&self, row: &SecretRow) -> bool {
+        self.account
+            .as_ref()
+            .is_none_or(|a| *a == row.target.account_key())
+            && self.region.as_ref().is_none_or(|r| *r == row.target.region)
+            && row.matches(&self.terms)
+    }
+
+    /// Whether it narrows the table at all.
+    pub fn narrows(&self) -> bool {
+        !self.terms.is_empty() || self.account.is_some() || self.region.is_some()
+    }
+}
+
 /// The rows to show: those matching `query`, in `sort` order.
 pub fn visible_rows(rows: &[Arc<SecretRow>], query: &str, sort: Sort) -> Vec<Arc<SecretRow>> {
-    let terms = query_terms(query);
-    matching(&sorted_rows(rows, sort), &terms)
+    let filter = RowFilter {
+        terms: query_terms(query),
+        ..Default::default()
+    };
+    matching(&sorted_rows(rows, sort), &filter)
         .cloned()
         .collect()
 }
 
-/// The rows that match every search term, in their given order.
+/// The rows the filter shows, in their given order.
 pub fn matching<'a>(
     rows: &'a [Arc<SecretRow>],
-    terms: &'a [String],
+    filter: &'a RowFilter,
 ) -> impl Iterator<Item = &'a Arc<SecretRow>> {
-    rows.iter().filter(move |r| r.matches(terms))
+    rows.iter().filter(move |r| filter.shows(r))
 }
 
 /// All rows in `sort` order (ties broken by name, then ARN). Rows without the sorted value go
@@ -101,6 +130,7 @@ pub fn sorted_rows(rows: &[Arc<SecretRow>], sort: Sort) -> Vec<Arc<SecretRow>> {
         a.lower_name()
             .cmp(b.lower_name())
             .then_with(|| a.arn.cmp(&b.arn))
+            .then_with(|| a.id.cmp(&b.id))
     };
     let flip = |o: Ordering| match sort.direction {
         Direction::Ascending => o,
@@ -124,6 +154,7 @@ pub fn sorted_rows(rows: &[Arc<SecretRow>], sort: Sort) -> Vec<Arc<SecretRow>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::target::Target;
     use crate::model::time_units::DAY_MS;
     use crate::wire::{SecretListEntry, Tag, WireDate};
 
@@ -143,6 +174,7 @@ mod tests {
                     }],
                     ..Default::default()
                 },
+                &Arc::new(Target::proxy_default("us-east-1")),
                 NOW,
             )
             .unwrap(),
@@ -243,5 +275,76 @@ mod tests {
                 .aria_sort(SortColumn::TimeLeft),
             "descending"
         );
+    }
+
+    fn fleet_row(name: &str, account: &str, region: &str, days: f64) -> Arc<SecretRow> {
+        let config = crate::wire::ProxyConfig {
+            targets: Some(vec![crate::wire::TargetInfo {
+                account: Some(account.into()),
+                label: Some(format!("acct-{}", &account[..1])),
+                region: Some(region.into()),
+                available: true,
+                reason: None,
+            }]),
+            ..Default::default()
+        };
+        let target = crate::model::target::targets_of(&config).remove(0);
+        let entry = SecretListEntry {
+            arn: Some(format!(
+                "arn:aws:secretsmanager:{region}:{account}:secret:{name}"
+            )),
+            name: Some(name.into()),
+            deleted_date: Some(WireDate::EpochMillis(NOW + days * DAY_MS)),
+            ..Default::default()
+        };
+        Arc::new(SecretRow::from_entry(entry, &target, NOW).unwrap())
+    }
+
+    #[test]
+    fn rows_of_every_target_merge_most_urgent_first_and_filter_by_account_and_region() {
+        let rows = vec![
+            fleet_row("a", "111111111111", "us-east-1", 20.0),
+            fleet_row("b", "222222222222", "eu-west-1", 3.0),
+            fleet_row("shared", "111111111111", "eu-west-1", 9.0),
+            fleet_row("shared", "222222222222", "eu-west-1", 9.0),
+        ];
+        let sorted = sorted_rows(&rows, Sort::default());
+        assert_eq!(names(&sorted), ["b", "shared", "shared", "a"]);
+        // Equal names and dates: the ARN (which holds the account) decides, every time.
+        assert!(sorted[1].arn < sorted[2].arn);
+        let shown = |filter: &RowFilter| -> Vec<(String, String)> {
+            matching(&sorted, filter)
+                .map(|r| (r.name.clone(), r.target.key()))
+                .collect()
+        };
+        let by_account = RowFilter {
+            account: Some("222222222222".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            shown(&by_account),
+            [
+                ("b".to_string(), "222222222222/eu-west-1".to_string()),
+                ("shared".to_string(), "222222222222/eu-west-1".to_string())
+            ]
+        );
+        let by_region = RowFilter {
+            region: Some("us-east-1".into()),
+            ..Default::default()
+        };
+        assert_eq!(shown(&by_region).len(), 1);
+        let both = RowFilter {
+            terms: query_terms("shared"),
+            account: Some("111111111111".into()),
+            region: Some("eu-west-1".into()),
+        };
+        assert_eq!(shown(&both).len(), 1);
+        assert!(both.narrows() && !RowFilter::default().narrows());
+        // Search by label and region too.
+        let by_label = RowFilter {
+            terms: query_terms("acct-1 eu-west"),
+            ..Default::default()
+        };
+        assert_eq!(shown(&by_label).len(), 1);
     }
 }
