@@ -609,7 +609,14 @@ async fn health_config_and_security_headers_never_call_upstream() {
     let config = parse(&resp.text().await.unwrap());
     assert_eq!(
         config,
-        json!({"region": REGION, "endpoint": up.endpoint(), "readOnly": false})
+        json!({
+            "region": REGION,
+            "endpoint": up.endpoint(),
+            "readOnly": false,
+            "targets": [
+                {"account": ACCOUNT, "label": ACCOUNT, "region": REGION, "available": true}
+            ]
+        })
     );
 
     assert_eq!(up.hits(), 0);
@@ -738,11 +745,13 @@ async fn missing_credentials_are_a_500_that_never_reaches_upstream() {
     }
 
     let up = FakeUpstream::start(FakeBehavior::Ok).await;
-    let config = undelete_proxy::config::ProxyConfig::new(REGION, &up.endpoint()).unwrap();
+    let config = undelete_proxy::config::ProxyConfig::local();
     let signer =
-        undelete_proxy::signing::Signer::new(SharedCredentialsProvider::new(NoCredentials), REGION);
+        undelete_proxy::signing::Signer::new(SharedCredentialsProvider::new(NoCredentials));
+    let fleet =
+        undelete_proxy::fleet::Fleet::single(ACCOUNT, REGION, &up.endpoint(), signer).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let proxy = undelete_proxy::spawn(config, signer, listener)
+    let proxy = undelete_proxy::spawn(config, fleet, listener)
         .await
         .unwrap();
     assert_refused(
@@ -757,20 +766,21 @@ async fn missing_credentials_are_a_500_that_never_reaches_upstream() {
 #[tokio::test]
 async fn the_upstream_client_sends_the_signed_request() {
     use undelete_proxy::config::ProxyConfig;
+    use undelete_proxy::fleet::Fleet;
     use undelete_proxy::signing::Signer;
-    use undelete_proxy::upstream::Upstream;
 
     // The one upstream client (reqwest); no HTTP(S) proxy is named here, so it goes direct.
     {
         let up = FakeUpstream::start(FakeBehavior::Ok).await;
-        let config = ProxyConfig::new(REGION, &up.endpoint()).unwrap();
-        let upstream = Upstream::new(
-            config.endpoint.clone(),
-            Signer::with_static_credentials(creds("AKIDTEST", "secret"), REGION),
-            config.upstream_timeout,
+        let config = ProxyConfig::local();
+        let fleet = Fleet::single(
+            ACCOUNT,
+            REGION,
+            &up.endpoint(),
+            Signer::with_static_credentials(creds("AKIDTEST", "secret")),
         )
         .unwrap();
-        let app = undelete_proxy::server::router(&config, upstream).unwrap();
+        let app = undelete_proxy::server::router(&config, std::sync::Arc::new(fleet)).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let server = tokio::spawn(async move {

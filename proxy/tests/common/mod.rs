@@ -9,10 +9,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 use undelete_proxy::config::ProxyConfig;
+use undelete_proxy::fleet::Fleet;
 use undelete_proxy::signing::{Signer, sign_request};
 use undelete_proxy::{RunningProxy, spawn};
 
 pub const REGION: &str = "us-east-1";
+/// The account ID the in-process proxy is told its fixed credentials belong to.
+pub const ACCOUNT: &str = "123456789012";
 pub const AMZ_JSON: &str = "application/x-amz-json-1.1";
 
 /// `docs/iam-policy.json` of the repository.
@@ -317,16 +320,17 @@ pub async fn start_proxy_with(
     credentials: Credentials,
     tweak: impl FnOnce(&mut ProxyConfig),
 ) -> RunningProxy {
-    let mut config = ProxyConfig::new(REGION, endpoint).unwrap();
+    let mut config = ProxyConfig::local();
     tweak(&mut config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    spawn(
-        config,
-        Signer::with_static_credentials(credentials, REGION),
-        listener,
+    let fleet = Fleet::single(
+        ACCOUNT,
+        REGION,
+        endpoint,
+        Signer::with_static_credentials(credentials),
     )
-    .await
-    .unwrap()
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    spawn(config, fleet, listener).await.unwrap()
 }
 
 /// A browser-like / SDK-like call to the proxy.
