@@ -172,6 +172,8 @@ impl Account {
         };
         if let Err(why) = &answer {
             *probe.failure.write().unwrap_or_else(|e| e.into_inner()) = Some(why.clone());
+            // Credentials STS refused are resolved afresh next time (a profile fixed meanwhile).
+            self.signer.invalidate().await;
         }
         Some(answer)
     }

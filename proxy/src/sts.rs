@@ -10,7 +10,10 @@ use crate::targets::{RoleArn, is_account_id};
 use aws_config::SdkConfig;
 use aws_config::identity::IdentityCache;
 use aws_config::sts::AssumeRoleProvider;
-use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use aws_types::origin::Origin;
 use std::sync::Arc;
 
@@ -54,7 +57,7 @@ impl IdentityProbe {
             .get_caller_identity()
             .send()
             .await
-            .map_err(|e| one_line(&error_chain(&e)))?;
+            .map_err(|e| sdk_error_words("GetCallerIdentity", &e))?;
         match answer.account() {
             Some(account) if is_account_id(account) => Ok(account.to_string()),
             other => Err(format!(
@@ -71,14 +74,62 @@ pub async fn assume_role(
     own: Arc<Signer>,
     role: &RoleArn,
     external_id: Option<&str>,
-) -> AssumeRoleProvider {
+) -> RoleCredentials {
     let mut builder = AssumeRoleProvider::builder(role.as_str())
         .session_name(SESSION_NAME)
         .configure(sts);
     if let Some(id) = external_id {
         builder = builder.external_id(id);
     }
-    builder.build_from_provider(SignerCredentials(own)).await
+    RoleCredentials(builder.build_from_provider(SignerCredentials(own)).await)
+}
+
+/// aws-config's `AssumeRoleProvider`, whose failures say what STS answered in one line
+/// (`STS AssumeRole: AccessDenied: User: ... is not authorized ...`) rather than the SDK's
+/// nested error chain.
+#[derive(Debug)]
+pub struct RoleCredentials(AssumeRoleProvider);
+
+impl ProvideCredentials for RoleCredentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
+            self.0.provide_credentials().await.map_err(|error| {
+                let sdk_error = std::error::Error::source(&error)
+                    .and_then(|source| source.downcast_ref::<SdkError<AssumeRoleError>>());
+                match sdk_error {
+                    Some(sdk_error) => {
+                        CredentialsError::provider_error(sdk_error_words("AssumeRole", sdk_error))
+                    }
+                    None => error,
+                }
+            })
+        })
+    }
+}
+
+/// What STS answered to `operation`, in one line: its error code and message, or (when the
+/// SDK could not read them) the HTTP status and the start of the body; else the error chain.
+pub fn sdk_error_words<E>(operation: &str, error: &SdkError<E>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    if let SdkError::ServiceError(context) = error {
+        let err = context.err();
+        if let Some(code) = err.code() {
+            return format!("STS {operation}: {code}: {}", err.message().unwrap_or("-"));
+        }
+        let raw = context.raw();
+        let body = String::from_utf8_lossy(raw.body().bytes().unwrap_or_default());
+        let body: String = one_line(&body).chars().take(300).collect();
+        return format!(
+            "STS {operation} answered HTTP {}: {body}",
+            raw.status().as_u16()
+        );
+    }
+    format!("STS {operation}: {}", one_line(&error_chain(error)))
 }
 
 /// Error texts from the SDK can span lines (an XML body): the UI and the start-up line take one.
@@ -99,6 +150,40 @@ mod tests {
         let sts = sts_config(&sdk, None);
         assert_eq!(sts.endpoint_url(), None);
         assert!(!sts.get_origin("endpoint_url").is_client_config());
+    }
+
+    fn service_error(code: Option<&str>, status: u16, body: &str) -> SdkError<AssumeRoleError> {
+        let mut meta =
+            aws_sdk_sts::error::ErrorMetadata::builder().message("User: hub is not authorized");
+        if let Some(code) = code {
+            meta = meta.code(code);
+        }
+        SdkError::service_error(
+            AssumeRoleError::generic(meta.build()),
+            aws_smithy_runtime_api::http::Response::new(
+                status.try_into().unwrap(),
+                aws_smithy_types::body::SdkBody::from(body.to_string()),
+            ),
+        )
+    }
+
+    #[test]
+    fn sts_errors_say_what_sts_answered() {
+        assert_eq!(
+            sdk_error_words(
+                "AssumeRole",
+                &service_error(Some("AccessDenied"), 403, "<x/>")
+            ),
+            "STS AssumeRole: AccessDenied: User: hub is not authorized"
+        );
+        // moto's error XML is not the shape the SDK reads: the status and the body then.
+        let body = "<ErrorResponse>\n  <Errors><Error><Code>AccessDenied</Code></Error></Errors>\n</ErrorResponse>";
+        assert_eq!(
+            sdk_error_words("AssumeRole", &service_error(None, 403, body)),
+            "STS AssumeRole answered HTTP 403: <ErrorResponse> <Errors><Error><Code>AccessDenied</Code></Error></Errors> </ErrorResponse>"
+        );
+        let long = "x".repeat(1000);
+        assert!(sdk_error_words("AssumeRole", &service_error(None, 500, &long)).len() < 400);
     }
 
     #[test]

@@ -5,84 +5,8 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_undelete-proxy");
-
-/// The binary with an AWS environment isolated from the machine's own config.
-fn proxy_command(args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_SECRETS_MANAGER")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION")
-        .env("AWS_CONFIG_FILE", "/nonexistent/undelete-test-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/undelete-test-credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("RUST_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-struct Proc(Child);
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Waits for the start-up line on stdout and returns it.
-fn startup_line(child: &mut Child) -> String {
-    startup_lines(child).pop().unwrap()
-}
-
-/// Waits for the start-up line on stdout and returns the lines up to it (one per account,
-/// then `undelete-proxy listening on ...`).
-pub fn startup_lines(child: &mut Child) -> Vec<String> {
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut lines = Vec::new();
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            let last = line.starts_with("undelete-proxy listening on ");
-            lines.push(line);
-            if last {
-                break;
-            }
-        }
-        let _ = tx.send(lines);
-    });
-    let lines = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("no start-up line within 60 s");
-    assert!(
-        lines
-            .last()
-            .is_some_and(|l| l.starts_with("undelete-proxy listening on ")),
-        "stdout ended before the start-up line: {lines:?}"
-    );
-    lines
-}
-
-fn listen_url(line: &str) -> String {
-    let rest = line
-        .split("listening on ")
-        .nth(1)
-        .unwrap_or_else(|| panic!("unexpected line: {line}"));
-    rest.split_whitespace().next().unwrap().to_string()
-}
 
 #[test]
 fn non_loopback_listen_is_refused_without_allow_remote() {
