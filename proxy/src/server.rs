@@ -68,6 +68,9 @@ pub fn router(config: &ProxyConfig, fleet: Arc<Fleet>) -> anyhow::Result<Router>
     // body limit.
     let api = Router::new()
         .route("/api/secretsmanager", any(secretsmanager))
+        // The wildcard does not match an empty rest: `/api/secretsmanager/` is named too, so
+        // that it is a malformed target rather than no route.
+        .route("/api/secretsmanager/", any(secretsmanager))
         .route("/api/secretsmanager/{*target}", any(secretsmanager))
         .route("/api/config", get(api_config).fallback(config_wrong_method))
         .route("/api", any(api_not_found))
