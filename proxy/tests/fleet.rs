@@ -174,7 +174,7 @@ async fn list_target(url: &str, path: &str) -> Vec<(String, String, bool)> {
     panic!("paging does not end for {path}");
 }
 
-async fn config(url: &str) -> Value {
+async fn config_of(url: &str) -> Value {
     let resp = reqwest::get(format!("{url}/api/config")).await.unwrap();
     assert_eq!(resp.status(), 200);
     parse(&resp.text().await.unwrap())
@@ -248,7 +248,7 @@ async fn two_accounts_in_two_regions_are_four_targets_each_reached_in_its_own_ac
     // Own account first, regions in CLI order (deduplicated) within each account.
     let target = |account: &str, label: &str, region: &str| json!({"account": account, "label": label, "region": region, "available": true});
     assert_eq!(
-        config(&url).await,
+        config_of(&url).await,
         json!({
             "region": "us-east-1",
             "endpoint": w.moto.endpoint(),
@@ -396,7 +396,7 @@ async fn a_spoke_without_permission_or_that_cannot_be_assumed_fails_alone() {
     );
     assert!(lines[4].contains("8 targets in 4 accounts"), "{}", lines[4]);
 
-    let targets = config(&url).await["targets"].clone();
+    let targets = config_of(&url).await["targets"].clone();
     let targets = targets.as_array().unwrap();
     assert_eq!(targets.len(), 8);
     for t in targets {
@@ -469,7 +469,7 @@ async fn a_spoke_without_permission_or_that_cannot_be_assumed_fails_alone() {
             .any(|(n, _, _)| *n == own_secret(GHOST, "eu-west-1")),
         "{listed:?}"
     );
-    let targets = config(&url).await["targets"].clone();
+    let targets = config_of(&url).await["targets"].clone();
     assert!(
         targets
             .as_array()
@@ -479,4 +479,97 @@ async fn a_spoke_without_permission_or_that_cannot_be_assumed_fails_alone() {
         "{targets}"
     );
     drop(stop(child));
+}
+
+/// A `credential_process` profile printing the JSON in `file` (failing while there is none).
+fn process_profile(name: &str, file: &std::path::Path) -> String {
+    format!(
+        "[profile {name}]\ncredential_process = /bin/cat {}\nregion = us-east-1\n",
+        file.display()
+    )
+}
+
+fn process_json(credentials: &aws_credential_types::Credentials) -> String {
+    let mut json = json!({
+        "Version": 1,
+        "AccessKeyId": credentials.access_key_id(),
+        "SecretAccessKey": credentials.secret_access_key(),
+    });
+    if let Some(token) = credentials.session_token() {
+        json["SessionToken"] = json!(token);
+    }
+    json.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_whose_credentials_fail_is_listed_without_account_until_they_work() {
+    let w = world().await;
+    let dir = TempDir::new("profiles");
+    let (hub_file, ops_file) = (dir.0.join("hub.json"), dir.0.join("ops.json"));
+    std::fs::write(&hub_file, process_json(&w.hub)).unwrap();
+    let config = dir.0.join("config");
+    std::fs::write(
+        &config,
+        process_profile("hub", &hub_file) + &process_profile("ops", &ops_file),
+    )
+    .unwrap();
+    let endpoint = w.moto.endpoint();
+    let mut child = Proc(
+        proxy_command(&[
+            "--listen",
+            "127.0.0.1:0",
+            "--region",
+            "us-east-1",
+            "--profile",
+            "hub",
+            "--profile",
+            "ops",
+            "--endpoint-url",
+            &endpoint,
+        ])
+        .env("AWS_CONFIG_FILE", &config)
+        .spawn()
+        .unwrap(),
+    );
+    let lines = startup_lines(&mut child.0);
+    assert_eq!(
+        lines[0],
+        format!("account hub {OWN} (profile hub; credentials from CredentialProcess)")
+    );
+    assert!(
+        lines[1].starts_with("account ops unavailable: no credentials: ")
+            && lines[1].ends_with(" (will retry)"),
+        "{}",
+        lines[1]
+    );
+    let url = listen_url(lines.last().unwrap());
+    let ops = &config_of(&url).await["targets"][1];
+    assert_eq!(ops["account"], Value::Null, "{ops}");
+    assert_eq!(ops["label"], "ops");
+    assert_eq!(ops["available"], false);
+    assert!(
+        ops["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("no credentials: "),
+        "{ops}"
+    );
+
+    // The profile works now (credentials acting in PROD): a reload after the retry interval
+    // shows its account, and its target is served.
+    let prod = w.moto.client(&w.hub).assume_role(&role_arn(PROD)).await;
+    std::fs::write(&ops_file, process_json(&prod)).unwrap();
+    tokio::time::sleep(undelete_proxy::fleet::PROBE_INTERVAL + Duration::from_millis(500)).await;
+    let ops = &config_of(&url).await["targets"][1];
+    assert_eq!(
+        ops,
+        &json!({"account": PROD, "label": "ops", "region": "us-east-1", "available": true})
+    );
+    let listed = list_target(&url, &target_path(PROD, "us-east-1")).await;
+    assert!(
+        listed
+            .iter()
+            .any(|(n, _, _)| *n == own_secret(PROD, "us-east-1")),
+        "{listed:?}"
+    );
 }
