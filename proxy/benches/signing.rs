@@ -56,11 +56,16 @@ fn bench_signing(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let signer = Signer::with_static_credentials(static_creds.clone(), "us-east-1");
+    let signer = Signer::with_static_credentials(static_creds.clone());
     c.bench_function("Signer::sign_post ListSecrets (cached credentials)", |b| {
         b.iter(|| {
-            rt.block_on(signer.sign_post(black_box(URL), black_box(HEADERS), black_box(BODY)))
-                .unwrap()
+            rt.block_on(signer.sign_post(
+                black_box("us-east-1"),
+                black_box(URL),
+                black_box(HEADERS),
+                black_box(BODY),
+            ))
+            .unwrap()
         })
     });
 }

@@ -1,6 +1,7 @@
 //! The audit trail: one structured `tracing` event per RestoreSecret attempt
 //! (target `undelete_proxy::audit`), whether forwarded or refused.
 
+use crate::routing::TargetName;
 use http::HeaderMap;
 use http::HeaderName;
 
@@ -12,6 +13,8 @@ pub const AUDIT_TARGET: &str = "undelete_proxy::audit";
 pub struct RestoreAudit {
     /// `SecretId` from the request body, when it was a string.
     pub secret_id: Option<String>,
+    /// The account (ID and label) and region the call named.
+    pub target: TargetName,
     /// HTTP status returned to the client (upstream status, or the refusal's status).
     pub status: u16,
     /// `x-amzn-RequestId` from Secrets Manager, when the call reached it.
@@ -47,6 +50,9 @@ pub fn record(audit: &RestoreAudit) {
         target: AUDIT_TARGET,
         action = "RestoreSecret",
         secret_id = audit.secret_id.as_deref().unwrap_or("-"),
+        account = %audit.target.account,
+        label = %audit.target.label,
+        region = %audit.target.region,
         status = audit.status,
         request_id = audit.request_id.as_deref().unwrap_or("-"),
         identity = audit.identity.as_deref().unwrap_or("-"),
@@ -72,6 +78,11 @@ mod tests {
         tracing::subscriber::with_default(subscriber, || {
             record(&RestoreAudit {
                 secret_id: Some("prod/db".into()),
+                target: TargetName {
+                    account: "210987654321".into(),
+                    label: "prod".into(),
+                    region: "eu-west-1".into(),
+                },
                 status: 200,
                 request_id: Some("req-123".into()),
                 identity: Some("alice@example.com".into()),
@@ -87,6 +98,9 @@ mod tests {
         let f = &line["fields"];
         assert_eq!(f["action"], "RestoreSecret");
         assert_eq!(f["secret_id"], "prod/db");
+        assert_eq!(f["account"], "210987654321");
+        assert_eq!(f["label"], "prod");
+        assert_eq!(f["region"], "eu-west-1");
         assert_eq!(f["status"], 200);
         assert_eq!(f["request_id"], "req-123");
         assert_eq!(f["identity"], "alice@example.com");

@@ -1,6 +1,6 @@
-//! Resolved settings: everything the server needs, decided once at start-up.
-//! The pure resolution rules (listen address, endpoint, region) are unit-tested here;
-//! loading the AWS chain lives in `signing.rs`.
+//! Resolved settings: everything the server needs besides its targets ([`crate::fleet`]),
+//! decided once at start-up. The pure resolution rules (listen address, endpoint, region) are
+//! unit-tested here; loading the AWS chain lives in `signing.rs` and `fleet_setup.rs`.
 
 use crate::policy::{Policy, normalize_origin};
 use anyhow::{Context, Result, anyhow, bail};
@@ -13,12 +13,6 @@ use url::Url;
 /// Settings for one proxy instance.
 #[derive(Debug, Clone)]
 pub struct ProxyConfig {
-    /// AWS region used in the SigV4 credential scope.
-    pub region: String,
-    /// Fixed upstream endpoint; every forwarded request goes exactly here.
-    pub endpoint: Url,
-    /// Where the endpoint came from (for the start-up line).
-    pub endpoint_source: String,
     /// Directory with the built UI, served at `/`.
     pub static_dir: Option<PathBuf>,
     /// Allowlist / origin / read-only policy.
@@ -30,15 +24,9 @@ pub struct ProxyConfig {
 }
 
 impl ProxyConfig {
-    /// A configuration for `region` talking to `endpoint` with default policy (useful for
-    /// tests and embedding).
-    pub fn new(region: impl Into<String>, endpoint: &str) -> Result<Self> {
-        let region = region.into();
-        validate_region(&region)?;
-        Ok(Self {
-            region,
-            endpoint: parse_endpoint(endpoint)?,
-            endpoint_source: "explicit".into(),
+    /// The default configuration of a proxy on loopback (useful for tests and embedding).
+    pub fn local() -> Self {
+        Self {
             static_dir: None,
             policy: Policy {
                 loopback_hosts_only: true,
@@ -46,12 +34,7 @@ impl ProxyConfig {
             },
             identity_header: None,
             upstream_timeout: Duration::from_secs(15),
-        })
-    }
-
-    /// The endpoint as shown to people and to the UI (no trailing slash).
-    pub fn endpoint_display(&self) -> String {
-        self.endpoint.as_str().trim_end_matches('/').to_string()
+        }
     }
 }
 
@@ -122,16 +105,17 @@ pub fn parse_endpoint(endpoint: &str) -> Result<Url> {
     Ok(url)
 }
 
-/// Picks the endpoint: `--endpoint-url`, then `AWS_ENDPOINT_URL_SECRETS_MANAGER`, then
-/// `AWS_ENDPOINT_URL`, then the profile's `endpoint_url`, then the public regional endpoint.
-/// Environment values that are empty are ignored. Returns the URL and where it came from.
+/// Picks the endpoint of every region: `--endpoint-url`, then
+/// `AWS_ENDPOINT_URL_SECRETS_MANAGER`, then `AWS_ENDPOINT_URL`, then the profile's
+/// `endpoint_url`; `None` when none is set (then each region's public endpoint,
+/// [`default_endpoint`]). Environment values that are empty are ignored. Returns the URL and
+/// where it came from.
 pub fn resolve_endpoint(
     flag: Option<&str>,
     env_service: Option<&str>,
     env_global: Option<&str>,
     profile: Option<&str>,
-    region: &str,
-) -> Result<(Url, String)> {
+) -> Result<Option<(Url, String)>> {
     let nonempty = |v: Option<&str>| {
         v.map(str::trim)
             .filter(|v| !v.is_empty())
@@ -145,16 +129,22 @@ pub fn resolve_endpoint(
     ];
     for (value, source) in candidates {
         if let Some(value) = value {
-            return Ok((
+            return Ok(Some((
                 parse_endpoint(&value).with_context(|| format!("from {source}"))?,
                 source.into(),
-            ));
+            )));
         }
     }
-    Ok((
-        parse_endpoint(&default_endpoint(region))?,
-        "AWS default".into(),
-    ))
+    Ok(None)
+}
+
+/// The endpoint of `region`: the one set for all (see [`resolve_endpoint`]), else the region's
+/// public endpoint. `region` must have passed [`validate_region`].
+pub fn endpoint_for(fixed: Option<&Url>, region: &str) -> Result<Url> {
+    match fixed {
+        Some(url) => Ok(url.clone()),
+        None => parse_endpoint(&default_endpoint(region)),
+    }
 }
 
 /// Normalises the `--allow-origin` values, refusing anything that is not an http(s) origin.
@@ -240,8 +230,8 @@ mod tests {
             Some("http://service:1"),
             Some("http://global:2"),
             Some("http://profile:3"),
-            "us-east-1",
         )
+        .unwrap()
         .unwrap();
         assert_eq!(
             (url.as_str(), src.as_str()),
@@ -252,31 +242,43 @@ mod tests {
             Some("http://service:1"),
             Some("http://global:2"),
             None,
-            "us-east-1",
         )
+        .unwrap()
         .unwrap();
         assert_eq!(
             (url.as_str(), src.as_str()),
             ("http://service:1/", "AWS_ENDPOINT_URL_SECRETS_MANAGER")
         );
-        let (url, src) =
-            resolve_endpoint(None, Some(""), Some("http://global:2"), None, "us-east-1").unwrap();
+        let (url, src) = resolve_endpoint(None, Some(""), Some("http://global:2"), None)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (url.as_str(), src.as_str()),
             ("http://global:2/", "AWS_ENDPOINT_URL")
         );
-        let (url, src) =
-            resolve_endpoint(None, None, None, Some("http://profile:3"), "us-east-1").unwrap();
+        let (url, src) = resolve_endpoint(None, None, None, Some("http://profile:3"))
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (url.as_str(), src.as_str()),
             ("http://profile:3/", "profile endpoint_url")
         );
-        let (url, src) = resolve_endpoint(None, None, None, None, "eu-west-1").unwrap();
+        assert!(
+            resolve_endpoint(None, Some(" "), None, None)
+                .unwrap()
+                .is_none()
+        );
+        assert!(resolve_endpoint(Some("ftp://x"), None, None, None).is_err());
+    }
+
+    #[test]
+    fn each_region_has_its_public_endpoint_unless_one_is_set_for_all() {
         assert_eq!(
-            url.as_str(),
+            endpoint_for(None, "eu-west-1").unwrap().as_str(),
             "https://secretsmanager.eu-west-1.amazonaws.com/"
         );
-        assert_eq!(src, "AWS default");
+        let moto = Url::parse("http://127.0.0.1:5000").unwrap();
+        assert_eq!(endpoint_for(Some(&moto), "eu-west-1").unwrap(), moto);
     }
 
     #[test]
@@ -314,12 +316,5 @@ mod tests {
         );
         assert!(parse_identity_header(Some("bad header")).is_err());
         assert!(parse_identity_header(None).unwrap().is_none());
-    }
-
-    #[test]
-    fn config_display_endpoint_has_no_trailing_slash() {
-        let c = ProxyConfig::new("us-east-1", "http://127.0.0.1:5000").unwrap();
-        assert_eq!(c.endpoint_display(), "http://127.0.0.1:5000");
-        assert!(ProxyConfig::new("bad region", "http://127.0.0.1:5000").is_err());
     }
 }

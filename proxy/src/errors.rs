@@ -37,6 +37,11 @@ pub enum Refusal {
     ForbiddenHost(String),
     /// No route under `/api`.
     NotFound,
+    /// `/api/secretsmanager/{account}/{region}` with an account that is not 12 digits, a region
+    /// that is not `[a-z0-9-]`, or not two segments (the words say which).
+    MalformedTarget(String),
+    /// A well-formed target the proxy does not serve (not in its accounts × regions).
+    UnknownTarget { account: String, region: String },
     /// The credential chain gave no usable credentials.
     CredentialsUnavailable(String),
     /// Upstream could not be reached (connect error, TLS error, reset, ...).
@@ -54,12 +59,13 @@ impl Refusal {
             Refusal::ForbiddenOrigin(_) | Refusal::ForbiddenHost(_) => StatusCode::FORBIDDEN,
             Refusal::MissingTarget
             | Refusal::InvalidTarget
+            | Refusal::MalformedTarget(_)
             | Refusal::InvalidBody(_)
             | Refusal::InvalidParameter(_) => StatusCode::BAD_REQUEST,
             Refusal::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Refusal::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Refusal::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Refusal::NotFound => StatusCode::NOT_FOUND,
+            Refusal::NotFound | Refusal::UnknownTarget { .. } => StatusCode::NOT_FOUND,
             Refusal::CredentialsUnavailable(_) | Refusal::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -83,6 +89,10 @@ impl Refusal {
             Refusal::ForbiddenOrigin(_) => "ForbiddenOrigin",
             Refusal::ForbiddenHost(_) => "ForbiddenHost",
             Refusal::NotFound => "NotFound",
+            // The same `__type` as a malformed X-Amz-Target: both say the call names no
+            // valid target; the words say which.
+            Refusal::MalformedTarget(_) => "InvalidTarget",
+            Refusal::UnknownTarget { .. } => "UnknownTarget",
             Refusal::CredentialsUnavailable(_) => "CredentialsUnavailable",
             Refusal::UpstreamUnreachable(_) => "UpstreamUnreachable",
             Refusal::UpstreamTimeout => "UpstreamTimeout",
@@ -122,6 +132,11 @@ impl Refusal {
                  (see --allow-remote)"
             ),
             Refusal::NotFound => "no such API route".to_string(),
+            Refusal::MalformedTarget(why) => why.clone(),
+            Refusal::UnknownTarget { account, region } => format!(
+                "undelete-proxy does not serve account {account} in region {region} \
+                 (GET /api/config lists its targets)"
+            ),
             Refusal::CredentialsUnavailable(why) => {
                 format!("no AWS credentials available to the proxy: {why}")
             }
@@ -260,6 +275,15 @@ mod tests {
                 "ForbiddenHost",
             ),
             (Refusal::NotFound, 404, "NotFound"),
+            (Refusal::MalformedTarget("x".into()), 400, "InvalidTarget"),
+            (
+                Refusal::UnknownTarget {
+                    account: "123456789012".into(),
+                    region: "eu-west-3".into(),
+                },
+                404,
+                "UnknownTarget",
+            ),
             (
                 Refusal::CredentialsUnavailable("x".into()),
                 500,

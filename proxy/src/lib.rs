@@ -1,10 +1,14 @@
 //! undelete-proxy: the signing proxy behind the Undelete dashboard.
 //!
 //! Layout: [`server`] (one axum `Router` with tower-http layers, served by `axum::serve`) →
-//! [`policy`] (pure allowlist/header/origin rules) and [`shapes`] (each action's typed input) →
-//! [`upstream`] (reqwest's keep-alive pool to the fixed endpoint) with [`signing`] (aws-sigv4 +
-//! aws-config credentials); the actions and limits in [`action`], refusals in [`errors`], the
-//! refusal log and restore audit of every answer in [`outcome`] (lines made by [`audit`]), the UI's CSP in [`csp`].
+//! [`routing`] (pure: which target a path names) and [`fleet`] (the targets served: accounts ×
+//! regions) → [`policy`] (pure allowlist/header/origin rules) and [`shapes`] (each action's
+//! typed input) → [`upstream`] (one reqwest keep-alive pool for every target's endpoint) with
+//! [`signing`] (aws-sigv4 + aws-config credentials, one cache per account); the accounts and
+//! regions asked for in [`targets`] (pure rules) and set up by [`fleet_setup`] with [`sts`]
+//! (GetCallerIdentity, AssumeRole); the actions and limits in [`action`], refusals in
+//! [`errors`], the refusal log and restore audit of every answer in [`outcome`] (lines made by
+//! [`audit`]), the UI's CSP in [`csp`].
 
 pub mod action;
 pub mod audit;
@@ -12,11 +16,16 @@ pub mod cli;
 pub mod config;
 pub mod csp;
 pub mod errors;
+pub mod fleet;
+pub mod fleet_setup;
 pub mod outcome;
 pub mod policy;
+pub mod routing;
 pub mod server;
 pub mod shapes;
 pub mod signing;
+pub mod sts;
+pub mod targets;
 pub mod upstream;
 pub mod upstream_errors;
 
@@ -24,29 +33,28 @@ pub mod upstream_errors;
 mod test_log;
 
 use crate::config::ProxyConfig;
-use crate::signing::Signer;
-use crate::upstream::Upstream;
+use crate::fleet::Fleet;
 use axum::serve::ListenerExt;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// Builds the application router for `config`, signing with `signer`.
-pub fn app(config: &ProxyConfig, signer: Signer) -> anyhow::Result<axum::Router> {
-    let upstream = Upstream::new(config.endpoint.clone(), signer, config.upstream_timeout)?;
-    server::router(config, upstream)
+/// Builds the application router for `config`, serving `fleet`'s targets.
+pub fn app(config: &ProxyConfig, fleet: Arc<Fleet>) -> anyhow::Result<axum::Router> {
+    server::router(config, fleet)
 }
 
 /// Serves until `shutdown` resolves, then finishes in-flight requests.
 pub async fn serve(
     config: &ProxyConfig,
-    signer: Signer,
+    fleet: Arc<Fleet>,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    serve_app(app(config, signer)?, listener, shutdown).await
+    serve_app(app(config, fleet)?, listener, shutdown).await
 }
 
 /// Serves an [`app`] on `listener` with `axum::serve` (the peer address available as
@@ -107,13 +115,13 @@ impl Drop for RunningProxy {
 /// Starts a proxy on an already-bound listener (bind `127.0.0.1:0` for an ephemeral port).
 pub async fn spawn(
     config: ProxyConfig,
-    signer: Signer,
+    fleet: Fleet,
     listener: TcpListener,
 ) -> anyhow::Result<RunningProxy> {
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        serve(&config, signer, listener, async {
+        serve(&config, Arc::new(fleet), listener, async {
             let _ = rx.await;
         })
         .await

@@ -3,13 +3,15 @@
 use anyhow::{Context, Result};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 use undelete_proxy::cli::{Cli, LogFormat};
 use undelete_proxy::config::{self, ProxyConfig};
+use undelete_proxy::fleet::Fleet;
+use undelete_proxy::fleet_setup::{self, FleetArgs};
 use undelete_proxy::policy::Policy;
 use undelete_proxy::server;
-use undelete_proxy::signing::{self, Signer};
 
 #[tokio::main]
 async fn main() {
@@ -45,36 +47,18 @@ async fn run(cli: Cli) -> Result<()> {
         anyhow::bail!("--static-dir {} is not a directory", dir.display());
     }
 
-    let sdk = signing::load_aws_config(cli.region.as_deref(), cli.profile.as_deref()).await;
-    let region = sdk
-        .region()
-        .map(|r| r.as_ref().to_string())
-        .context("no AWS region: pass --region or set AWS_REGION (or a region in your profile)")?;
-    config::validate_region(&region)?;
-    let ignore_env = std::env::var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-        .is_ok_and(|v| v.eq_ignore_ascii_case("true"));
-    let env = |name: &str| {
-        if ignore_env {
-            None
-        } else {
-            std::env::var(name).ok()
-        }
-    };
-    let (endpoint, endpoint_source) = config::resolve_endpoint(
-        cli.endpoint_url.as_deref(),
-        env("AWS_ENDPOINT_URL_SECRETS_MANAGER").as_deref(),
-        env("AWS_ENDPOINT_URL").as_deref(),
-        if ignore_env { None } else { sdk.endpoint_url() },
-        &region,
-    )?;
-    let provider = sdk
-        .credentials_provider()
-        .context("the AWS configuration has no credentials provider")?;
+    let setup = fleet_setup::set_up(&FleetArgs {
+        regions: cli.region.clone(),
+        profiles: cli.profile.clone(),
+        roles: cli.role_arn.clone(),
+        external_id: cli.external_id.clone(),
+        own_account: !cli.no_own_account,
+        endpoint_url: cli.endpoint_url.clone(),
+    })
+    .await?;
+    let fleet = Arc::new(setup.fleet);
 
     let config = ProxyConfig {
-        region: region.clone(),
-        endpoint,
-        endpoint_source,
         static_dir: cli.static_dir.clone(),
         policy: Policy {
             read_only: cli.read_only,
@@ -84,36 +68,25 @@ async fn run(cli: Cli) -> Result<()> {
         identity_header,
         upstream_timeout: Duration::from_secs(cli.upstream_timeout),
     };
-    let signer = Signer::new(provider, region.clone());
-
-    // Resolve credentials once so the start-up line can name their source (never the key).
-    let identity_source = match tokio::time::timeout(Duration::from_secs(10), signer.credentials())
-        .await
-    {
-        Ok(Ok(credentials)) => format!("credentials from {}", signing::provider_name(&credentials)),
-        Ok(Err(error)) => {
-            tracing::warn!(%error, "no AWS credentials yet; API calls will fail until this is fixed");
-            "credentials unavailable".to_string()
-        }
-        Err(_) => {
-            tracing::warn!("resolving AWS credentials timed out; will retry on the first API call");
-            "credentials not resolved yet".to_string()
-        }
-    };
 
     // Built before listening, so a bad --static-dir fails before the start-up line.
-    let app = undelete_proxy::app(&config, signer)?;
+    let app = undelete_proxy::app(&config, fleet.clone())?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let bound = listener.local_addr()?;
+    // One line per account, then the line scripts wait for (its beginning stays as it is).
+    for line in &setup.account_lines {
+        println!("{line}");
+    }
     println!(
-        "undelete-proxy listening on http://{bound} (region {region}, endpoint {}, {identity_source})",
-        config.endpoint_display()
+        "undelete-proxy listening on http://{bound} ({})",
+        serving_words(&fleet)
     );
     let _ = std::io::stdout().flush();
     tracing::info!(
-        endpoint_source = %config.endpoint_source,
+        endpoint_source = %setup.endpoint_source,
+        targets = fleet.target_count(),
         read_only = config.policy.read_only,
         static_dir = ?config.static_dir,
         allowed_origins = ?config.policy.allowed_origins,
@@ -129,6 +102,32 @@ async fn run(cli: Cli) -> Result<()> {
     served?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// What the start-up line says is served: `region R, endpoint E, 1 target`, or
+/// `regions R1, R2, endpoints: each region's own, 4 targets in 2 accounts`.
+fn serving_words(fleet: &Fleet) -> String {
+    let regions = fleet.regions();
+    let names: Vec<&str> = regions.iter().map(|r| r.name.as_str()).collect();
+    let endpoints: Vec<String> = regions.iter().map(|r| r.endpoint_display()).collect();
+    let endpoint = if endpoints.iter().all(|e| *e == endpoints[0]) {
+        format!("endpoint {}", endpoints[0])
+    } else {
+        "endpoints: each region's own".to_string()
+    };
+    let accounts = fleet.accounts().count();
+    let targets = fleet.target_count();
+    format!(
+        "{} {}, {endpoint}, {targets} target{} in {accounts} account{}",
+        if names.len() == 1 {
+            "region"
+        } else {
+            "regions"
+        },
+        names.join(", "),
+        if targets == 1 { "" } else { "s" },
+        if accounts == 1 { "" } else { "s" },
+    )
 }
 
 async fn shutdown_signal() {

@@ -4,12 +4,15 @@
 
 use crate::audit::{self, RestoreAudit};
 use crate::errors::{Refusal, Refused};
+use crate::fleet::Fleet;
 use crate::policy;
+use crate::routing::TargetName;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::HeaderName;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tracing::Instrument;
 
 /// Marks a response that carries a forwarded upstream answer.
@@ -25,9 +28,17 @@ pub struct SecretIdSeen(pub String);
 /// `GET /api/config` that happens to carry a RestoreSecret target).
 pub const NOT_FORWARDED: &str = "not-forwarded";
 
-/// Middleware around everything under `/api` (state: the `--identity-header`).
+/// What [`record_outcome`] needs: the `--identity-header`, and the targets (to name the one a
+/// call is for).
+#[derive(Debug, Clone)]
+pub struct OutcomeState {
+    pub identity_header: Option<HeaderName>,
+    pub fleet: Arc<Fleet>,
+}
+
+/// Middleware around everything under `/api`.
 pub async fn record_outcome(
-    State(identity_header): State<Option<HeaderName>>,
+    State(state): State<OutcomeState>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -35,8 +46,15 @@ pub async fn record_outcome(
     let action = policy::parse_target(headers.get("x-amz-target"))
         .ok()
         .map(str::to_owned);
+    // Named from the path as it came, whichever layer answers.
+    let target = state
+        .fleet
+        .name_for_path(request.uri().path())
+        .unwrap_or_else(TargetName::unknown);
+    let identity_header = state.identity_header;
     let restore = policy::names_restore_secret(headers).then(|| RestoreAudit {
         secret_id: None,
+        target: target.clone(),
         status: 0,
         request_id: None,
         identity: audit::identity_from(headers, identity_header.as_ref()),
@@ -49,7 +67,7 @@ pub async fn record_outcome(
 
     let Some(restore) = restore else {
         let response = next.run(request).await;
-        record(&response, action.as_deref(), None);
+        record(&response, action.as_deref(), &target, None);
         return response;
     };
     // hyper drops a request's future when its client goes away, and a restore may be with AWS
@@ -57,7 +75,12 @@ pub async fn record_outcome(
     let task = tokio::spawn(
         async move {
             let response = next.run(request).await;
-            record(&response, action.as_deref(), Some(restore));
+            record(
+                &response,
+                action.as_deref(),
+                &restore.target.clone(),
+                Some(restore),
+            );
             response
         }
         .in_current_span(),
@@ -71,10 +94,15 @@ pub async fn record_outcome(
 }
 
 /// Logs `response`'s refusal, if it is one, and writes the audit line of a restore.
-fn record(response: &Response, action: Option<&str>, restore: Option<RestoreAudit>) {
+fn record(
+    response: &Response,
+    action: Option<&str>,
+    target: &TargetName,
+    restore: Option<RestoreAudit>,
+) {
     let refused = response.extensions().get::<Refused>();
     if let Some(refused) = refused {
-        log_refusal(action.unwrap_or("-"), refused);
+        log_refusal(action.unwrap_or("-"), target, refused);
     }
     if let Some(base) = restore {
         let forwarded = response.extensions().get::<Forwarded>().is_some();
@@ -98,15 +126,20 @@ fn record(response: &Response, action: Option<&str>, restore: Option<RestoreAudi
     }
 }
 
-/// One line per refusal: `warn` for host/origin refusals (someone else's page or name) and
-/// for failures of the upstream call (5xx), `info` for the rest.
-fn log_refusal(action: &str, refused: &Refused) {
+/// One line per refusal, naming the target: `warn` for host/origin refusals (someone else's
+/// page or name) and for failures of the upstream call (5xx), `info` for the rest.
+fn log_refusal(action: &str, target: &TargetName, refused: &Refused) {
+    let TargetName {
+        account,
+        label,
+        region,
+    } = target;
     if refused.status.is_server_error() {
-        tracing::warn!(action, refusal = %refused, "upstream call failed");
+        tracing::warn!(action, %account, %label, %region, refusal = %refused, "upstream call failed");
     } else if matches!(refused.error_type, "ForbiddenHost" | "ForbiddenOrigin") {
-        tracing::warn!(action, refusal = %refused, "refused request");
+        tracing::warn!(action, %account, %label, %region, refusal = %refused, "refused request");
     } else {
-        tracing::info!(action, refusal = %refused, "refused request");
+        tracing::info!(action, %account, %label, %region, refusal = %refused, "refused request");
     }
 }
 
@@ -150,7 +183,16 @@ mod tests {
         tracing::subscriber::with_default(subscriber, || {
             for (refusal, _, _) in &cases {
                 let response = refusal.clone().into_response();
-                log_refusal("RestoreSecret", response.extensions().get().unwrap());
+                let target = TargetName {
+                    account: "210987654321".into(),
+                    label: "prod".into(),
+                    region: "eu-west-1".into(),
+                };
+                log_refusal(
+                    "RestoreSecret",
+                    &target,
+                    response.extensions().get().unwrap(),
+                );
             }
         });
         let text = buffer.text();
@@ -160,6 +202,10 @@ mod tests {
             assert!(line.contains(level), "{line}");
             assert!(line.contains(message), "{line}");
             assert!(line.contains("action=\"RestoreSecret\""), "{line}");
+            assert!(
+                line.contains("account=210987654321 label=prod region=eu-west-1"),
+                "{line}"
+            );
             assert!(line.contains(&format!("refusal={refusal}")), "{line}");
         }
     }

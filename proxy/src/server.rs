@@ -5,13 +5,14 @@
 use crate::action::{Action, MAX_BODY_BYTES};
 use crate::config::ProxyConfig;
 use crate::errors::{REFUSAL_HEADER, Refusal, json_error};
-use crate::outcome::{self, Forwarded, SecretIdSeen};
+use crate::fleet::Fleet;
+use crate::outcome::{self, Forwarded, OutcomeState, SecretIdSeen};
 use crate::policy::{self, CORS_ALLOWED_REQUEST_HEADERS, CORS_EXPOSED_RESPONSE_HEADERS, Policy};
 use crate::upstream::Upstream;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
-use axum::extract::{Request, State};
+use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
@@ -35,7 +36,7 @@ pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 struct Inner {
     policy: Policy,
     upstream: Upstream,
-    config_json: String,
+    fleet: Arc<Fleet>,
     /// Bound for a whole API request (body and upstream call); past it: 504 UpstreamTimeout.
     request_timeout: Duration,
 }
@@ -44,27 +45,21 @@ struct Inner {
 pub struct AppState(Arc<Inner>);
 
 impl AppState {
-    fn new(config: &ProxyConfig, upstream: Upstream) -> Self {
-        let config_json = serde_json::json!({
-            "region": config.region,
-            "endpoint": config.endpoint_display(),
-            "readOnly": config.policy.read_only,
-        })
-        .to_string();
-        AppState(Arc::new(Inner {
+    fn new(config: &ProxyConfig, fleet: Arc<Fleet>) -> anyhow::Result<Self> {
+        Ok(AppState(Arc::new(Inner {
             policy: config.policy.clone(),
-            upstream,
-            config_json,
+            upstream: Upstream::new(config.upstream_timeout)?,
+            fleet,
             request_timeout: config.upstream_timeout + Duration::from_secs(5),
-        }))
+        })))
     }
 }
 
-/// Builds the whole application: one router, with the API's layers on `/api` and the static
-/// UI (when `--static-dir` is given) as the fallback. Fails when the UI's `index.html` cannot
-/// be read (its CSP is computed here, once).
-pub fn router(config: &ProxyConfig, upstream: Upstream) -> anyhow::Result<Router> {
-    let state = AppState::new(config, upstream);
+/// Builds the whole application for `fleet`'s targets: one router, with the API's layers on
+/// `/api` and the static UI (when `--static-dir` is given) as the fallback. Fails when the
+/// UI's `index.html` cannot be read (its CSP is computed here, once).
+pub fn router(config: &ProxyConfig, fleet: Arc<Fleet>) -> anyhow::Result<Router> {
+    let state = AppState::new(config, fleet.clone())?;
     let cors = (!config.policy.allowed_origins.is_empty())
         .then(|| cors_layer(&config.policy.allowed_origins));
     // Outermost first: the API's headers on every answer, the refusal log and restore audit
@@ -73,6 +68,10 @@ pub fn router(config: &ProxyConfig, upstream: Upstream) -> anyhow::Result<Router
     // body limit.
     let api = Router::new()
         .route("/api/secretsmanager", any(secretsmanager))
+        // The wildcard does not match an empty rest: `/api/secretsmanager/` is named too, so
+        // that it is a malformed target rather than no route.
+        .route("/api/secretsmanager/", any(secretsmanager))
+        .route("/api/secretsmanager/{*target}", any(secretsmanager))
         .route("/api/config", get(api_config).fallback(config_wrong_method))
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
@@ -87,7 +86,10 @@ pub fn router(config: &ProxyConfig, upstream: Upstream) -> anyhow::Result<Router
                     HeaderValue::from_static("no-store"),
                 ))
                 .layer(from_fn_with_state(
-                    config.identity_header.clone(),
+                    OutcomeState {
+                        identity_header: config.identity_header.clone(),
+                        fleet,
+                    },
                     outcome::record_outcome,
                 ))
                 .layer(map_response(shape_errors))
@@ -190,7 +192,7 @@ async fn no_ui() -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         "undelete-proxy is running; no --static-dir was given, so no UI is served here.\n\
-         API: POST /api/secretsmanager, GET /api/config, GET /healthz\n",
+         API: POST /api/secretsmanager[/{account}/{region}], GET /api/config, GET /healthz\n",
     )
         .into_response()
 }
@@ -208,10 +210,20 @@ async fn config_wrong_method() -> Response {
     response
 }
 
+/// `GET /api/config`: the first target's region and endpoint (as before there were several),
+/// whether restores are refused, and every target ([`Fleet::views`]).
 async fn api_config(State(state): State<AppState>) -> Response {
+    let fleet = &state.0.fleet;
+    let first = fleet.first();
+    let config = serde_json::json!({
+        "region": first.region.name,
+        "endpoint": first.region.endpoint_display(),
+        "readOnly": state.0.policy.read_only,
+        "targets": fleet.views().await,
+    });
     (
         [(header::CONTENT_TYPE, "application/json")],
-        state.0.config_json.clone(),
+        config.to_string(),
     )
         .into_response()
 }
@@ -305,10 +317,12 @@ fn copy_extra_headers(from: &HeaderMap, to: &mut HeaderMap) {
     }
 }
 
-/// `POST /api/secretsmanager`: validate, sign, forward, pass the answer back. A restore's
-/// answer carries the `SecretId` it named ([`SecretIdSeen`]) for its audit line.
+/// `POST /api/secretsmanager[/{account}/{region}]`: find the target, validate, sign, forward,
+/// pass the answer back. A restore's answer carries the `SecretId` it named ([`SecretIdSeen`])
+/// for its audit line.
 async fn secretsmanager(
     State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
     method: Method,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -327,28 +341,46 @@ async fn secretsmanager(
         }
     };
 
+    let refuse = |refusal: Refusal| {
+        let mut response = refusal.into_response();
+        if policy::names_restore_secret(&headers)
+            && let Some(secret_id) = secret_id_in(&bytes)
+        {
+            response.extensions_mut().insert(SecretIdSeen(secret_id));
+        }
+        response
+    };
+    // Only a served target's account and region are ever used (its endpoint was made from a
+    // configured region at start-up).
+    let target = match inner.fleet.route(uri.path()) {
+        Some(Ok(target)) => target,
+        Some(Err(refusal)) => return refuse(refusal),
+        None => return refuse(Refusal::NotFound),
+    };
     let valid = match policy::validate_request(&method, &headers, &bytes, &inner.policy) {
         Ok(valid) => valid,
-        Err(refusal) => {
-            let mut response = refusal.into_response();
-            if policy::names_restore_secret(&headers)
-                && let Some(secret_id) = secret_id_in(&bytes)
-            {
-                response.extensions_mut().insert(SecretIdSeen(secret_id));
-            }
-            return response;
-        }
+        Err(refusal) => return refuse(refusal),
     };
 
     let result = inner
         .upstream
-        .forward(valid.action, valid.upstream_body())
+        .forward(
+            target.account.signer(),
+            &target.region.name,
+            &target.region.endpoint,
+            valid.action,
+            valid.upstream_body(),
+        )
         .await;
+    let target_name = target.name();
     let mut response = match result {
         Ok(upstream) => {
             if valid.action.is_mutating() || !upstream.status.is_success() {
                 tracing::info!(
                     action = valid.action.as_str(),
+                    account = %target_name.account,
+                    label = %target_name.label,
+                    region = %target_name.region,
                     status = upstream.status.as_u16(),
                     request_id = upstream.request_id().unwrap_or("-"),
                     "forwarded"
@@ -358,6 +390,9 @@ async fn secretsmanager(
                 // pages): one line each at debug, counted for the periodic info summary.
                 tracing::debug!(
                     action = valid.action.as_str(),
+                    account = %target_name.account,
+                    label = %target_name.label,
+                    region = %target_name.region,
                     status = upstream.status.as_u16(),
                     request_id = upstream.request_id().unwrap_or("-"),
                     "forwarded"

@@ -5,12 +5,13 @@
 use crate::errors::error_chain;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
-use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use http::{HeaderName, HeaderValue};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 use tokio::sync::Mutex;
 
@@ -32,13 +33,14 @@ pub async fn load_aws_config(region: Option<&str>, profile: Option<&str>) -> Sdk
     loader.load().await
 }
 
-/// Signs upstream requests for one region with credentials from one provider.
+/// Signs upstream requests with credentials from one provider (one account), for any region.
 pub struct Signer {
     provider: SharedCredentialsProvider,
-    region: String,
     /// The current credentials and the signing identity made from them (converted once, not
     /// per request). Read on every call without waiting; written only by a refresh.
     cached: RwLock<Option<Cached>>,
+    /// Why the last attempt to resolve credentials failed, until one succeeds.
+    failure: RwLock<Option<String>>,
     /// Held while the chain is asked, so that concurrent callers wait for a single refresh.
     refresh: Mutex<()>,
 }
@@ -52,28 +54,33 @@ struct Cached {
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Signer")
-            .field("region", &self.region)
+            .field("provider", &self.provider)
             .finish_non_exhaustive()
     }
 }
 
 impl Signer {
-    pub fn new(provider: SharedCredentialsProvider, region: impl Into<String>) -> Self {
+    pub fn new(provider: SharedCredentialsProvider) -> Self {
         Self {
             provider,
-            region: region.into(),
             cached: RwLock::new(None),
+            failure: RwLock::new(None),
             refresh: Mutex::new(()),
         }
     }
 
     /// A signer with fixed credentials (tests, embedding).
-    pub fn with_static_credentials(credentials: Credentials, region: impl Into<String>) -> Self {
-        Self::new(SharedCredentialsProvider::new(credentials), region)
+    pub fn with_static_credentials(credentials: Credentials) -> Self {
+        Self::new(SharedCredentialsProvider::new(credentials))
     }
 
-    pub fn region(&self) -> &str {
-        &self.region
+    /// Why the credentials could not be resolved the last time they were asked for, unless
+    /// they have been since.
+    pub fn failure(&self) -> Option<String> {
+        self.failure
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Current credentials: cached until [`REFRESH_MARGIN`] before expiry, then re-resolved.
@@ -100,11 +107,10 @@ impl Signer {
         if let Some(cached) = self.fresh() {
             return Ok(cached);
         }
-        let credentials = self
-            .provider
-            .provide_credentials()
-            .await
-            .map_err(|e| error_chain(&e))?;
+        let resolved = self.provider.provide_credentials().await;
+        *self.failure.write().unwrap_or_else(|e| e.into_inner()) =
+            resolved.as_ref().err().map(|e| error_chain(e));
+        let credentials = resolved.map_err(|e| error_chain(&e))?;
         let cached = Cached {
             identity: credentials.clone().into(),
             credentials,
@@ -119,22 +125,24 @@ impl Signer {
         *self.cached.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
-    /// Signs a POST of `body` to `url` carrying `headers`; returns the headers to add
-    /// (`authorization`, `x-amz-date`, and `x-amz-security-token` for temporary credentials).
+    /// Signs a POST of `body` to `url` carrying `headers`, for `region`; returns the headers to
+    /// add (`authorization`, `x-amz-date`, and `x-amz-security-token` for temporary credentials).
     pub async fn sign_post(
         &self,
+        region: &str,
         url: &str,
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<Vec<(String, String)>, SignError> {
         Ok(as_strings(
-            self.sign_post_headers(url, headers, body).await?,
+            self.sign_post_headers(region, url, headers, body).await?,
         ))
     }
 
     /// Like [`Signer::sign_post`], with the headers ready for an `http` request.
     pub async fn sign_post_headers(
         &self,
+        region: &str,
         url: &str,
         headers: &[(&str, &str)],
         body: &[u8],
@@ -142,7 +150,7 @@ impl Signer {
         let cached = self.current().await.map_err(SignError::Credentials)?;
         sign_with_identity(
             &cached.identity,
-            &self.region,
+            region,
             SERVICE,
             "POST",
             url,
@@ -151,6 +159,26 @@ impl Signer {
             SystemTime::now(),
         )
         .map_err(SignError::Signing)
+    }
+}
+
+/// A [`Signer`]'s cached credentials as a credentials provider, so that the AWS SDK's own
+/// clients (STS `AssumeRole` from this identity, `GetCallerIdentity`) use the same cache as
+/// the signing of forwarded calls instead of resolving the chain again.
+#[derive(Debug, Clone)]
+pub struct SignerCredentials(pub Arc<Signer>);
+
+impl ProvideCredentials for SignerCredentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
+            self.0
+                .credentials()
+                .await
+                .map_err(CredentialsError::provider_error)
+        })
     }
 }
 
@@ -410,25 +438,66 @@ mod tests {
         }
 
         let calls = Arc::new(AtomicUsize::new(0));
-        let long = Signer::new(
-            SharedCredentialsProvider::new(Counting(calls.clone(), None)),
-            "us-east-1",
-        );
+        let long = Signer::new(SharedCredentialsProvider::new(Counting(
+            calls.clone(),
+            None,
+        )));
         assert_eq!(long.credentials().await.unwrap().access_key_id(), "AKID0");
         assert_eq!(long.credentials().await.unwrap().access_key_id(), "AKID0");
         assert_eq!(calls.load(Ordering::SeqCst), 1, "cached");
 
         let calls = Arc::new(AtomicUsize::new(0));
-        let short = Signer::new(
-            SharedCredentialsProvider::new(Counting(calls.clone(), Some(Duration::from_secs(30)))),
-            "us-east-1",
-        );
+        let short = Signer::new(SharedCredentialsProvider::new(Counting(
+            calls.clone(),
+            Some(Duration::from_secs(30)),
+        )));
         assert_eq!(short.credentials().await.unwrap().access_key_id(), "AKID0");
         assert_eq!(short.credentials().await.unwrap().access_key_id(), "AKID1");
         assert_eq!(
             calls.load(Ordering::SeqCst),
             2,
             "expiring credentials are re-resolved"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_resolution_is_remembered_until_one_succeeds() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+
+        #[derive(Debug)]
+        struct Flaky(Arc<AtomicBool>);
+        impl ProvideCredentials for Flaky {
+            fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+            where
+                Self: 'a,
+            {
+                future::ProvideCredentials::ready(if self.0.load(Ordering::SeqCst) {
+                    Ok(Credentials::new("AKID", "secret", None, None, "Test"))
+                } else {
+                    Err(CredentialsError::not_loaded("role cannot be assumed"))
+                })
+            }
+        }
+
+        let works = Arc::new(AtomicBool::new(false));
+        let signer = Arc::new(Signer::new(SharedCredentialsProvider::new(Flaky(
+            works.clone(),
+        ))));
+        assert_eq!(signer.failure(), None, "nothing asked yet");
+        let error = signer.credentials().await.unwrap_err();
+        assert!(error.contains("role cannot be assumed"), "{error}");
+        assert_eq!(signer.failure().as_deref(), Some(error.as_str()));
+        // The SDK's clients see the same cache and the same failure.
+        let as_provider = SignerCredentials(signer.clone());
+        assert!(as_provider.provide_credentials().await.is_err());
+
+        works.store(true, Ordering::SeqCst);
+        let credentials = as_provider.provide_credentials().await.unwrap();
+        assert_eq!(credentials.access_key_id(), "AKID");
+        assert_eq!(
+            signer.failure(),
+            None,
+            "tried again on the next call, and it worked"
         );
     }
 }

@@ -1,6 +1,7 @@
-//! The upstream leg: builds the request to the fixed Secrets Manager endpoint from validated
-//! data only, signs it, sends it with reqwest and returns the answer with only the allowlisted
-//! headers, an error in the AWS JSON shape ([`crate::upstream_errors`]).
+//! The upstream leg: builds the request to a target's Secrets Manager endpoint from validated
+//! data only, signs it for the target's account and region, sends it with reqwest (one client
+//! for every target) and returns the answer with only the allowlisted headers, an error in the
+//! AWS JSON shape ([`crate::upstream_errors`]).
 
 use crate::action::{AMZ_JSON_1_1, Action};
 use crate::errors::{Refusal, error_chain};
@@ -9,7 +10,6 @@ use crate::signing::{SignError, Signer};
 use crate::upstream_errors;
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue, StatusCode, header};
-use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -37,37 +37,21 @@ impl UpstreamResponse {
     }
 }
 
-/// Idle keep-alive connections kept to the endpoint (as nginx's `keepalive 64` upstream cache):
+/// Idle keep-alive connections kept to each endpoint (as nginx's `keepalive 64` upstream cache):
 /// busier moments open more connections, which are closed once the pool holds this many.
 pub const MAX_IDLE_CONNECTIONS: usize = 64;
 
-/// A client bound to one endpoint, region and credential source: reqwest (rustls with the
-/// platform certificate verifier, a bounded keep-alive pool, the HTTP(S) proxy that
+/// The one client of every target: reqwest (rustls with the platform certificate verifier, a
+/// bounded keep-alive pool per endpoint, the HTTP(S) proxy that
 /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` minus `NO_PROXY` name, one timeout for the whole
 /// exchange, no redirects).
+#[derive(Debug)]
 pub struct Upstream {
     client: reqwest::Client,
-    url: Url,
-    signer: Arc<Signer>,
-    timeout: Duration,
-}
-
-impl std::fmt::Debug for Upstream {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Upstream")
-            .field("url", &self.url.as_str())
-            .field("signer", &self.signer)
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
-    }
 }
 
 impl Upstream {
-    pub fn new(
-        endpoint: Url,
-        signer: impl Into<Arc<Signer>>,
-        timeout: Duration,
-    ) -> anyhow::Result<Self> {
+    pub fn new(timeout: Duration) -> anyhow::Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
@@ -78,33 +62,23 @@ impl Upstream {
             .pool_idle_timeout(Duration::from_secs(90))
             .tcp_keepalive(Duration::from_secs(15))
             .build()?;
-        Ok(Self {
-            client,
-            url: endpoint,
-            signer: signer.into(),
-            timeout,
-        })
+        Ok(Self { client })
     }
 
-    pub fn signer(&self) -> &Signer {
-        &self.signer
-    }
-
-    pub fn url(&self) -> &Url {
-        &self.url
-    }
-
-    /// Signs and sends one allowlisted action with an already-validated JSON body.
+    /// Signs (with `signer`, for `region`) and sends to `url` one allowlisted action with an
+    /// already-validated JSON body.
     pub async fn forward(
         &self,
+        signer: &Signer,
+        region: &str,
+        url: &Url,
         action: Action,
         body: Vec<u8>,
     ) -> Result<UpstreamResponse, Refusal> {
         let target = action.target();
         let signed_headers = [("content-type", AMZ_JSON_1_1), ("x-amz-target", target)];
-        let auth_headers = self
-            .signer
-            .sign_post_headers(self.url.as_str(), &signed_headers, &body)
+        let auth_headers = signer
+            .sign_post_headers(region, url.as_str(), &signed_headers, &body)
             .await
             .map_err(|e| match e {
                 SignError::Credentials(why) => Refusal::CredentialsUnavailable(why),
@@ -113,7 +87,7 @@ impl Upstream {
         // The same headers as were signed (plus the signature itself).
         let mut request = self
             .client
-            .post(self.url.clone())
+            .post(url.clone())
             .header(header::CONTENT_TYPE, AMZ_JSON_1_1)
             .header(X_AMZ_TARGET, target)
             .body(body);
@@ -126,7 +100,7 @@ impl Upstream {
         let mut body = response.bytes().await.map_err(map_reqwest_error)?;
         if status.is_client_error() && is_expired_token(&body) {
             // Temporary credentials revoked or expired early: resolve afresh next time.
-            self.signer.invalidate().await;
+            signer.invalidate().await;
         }
         if !status.is_success() {
             let content_type = headers

@@ -5,63 +5,8 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_undelete-proxy");
-
-/// The binary with an AWS environment isolated from the machine's own config.
-fn proxy_command(args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_SECRETS_MANAGER")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION")
-        .env("AWS_CONFIG_FILE", "/nonexistent/undelete-test-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/undelete-test-credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("RUST_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-struct Proc(Child);
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Waits for the start-up line on stdout and returns it.
-fn startup_line(child: &mut Child) -> String {
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    rx.recv_timeout(Duration::from_secs(60))
-        .expect("no start-up line within 60 s")
-}
-
-fn listen_url(line: &str) -> String {
-    let rest = line
-        .split("listening on ")
-        .nth(1)
-        .unwrap_or_else(|| panic!("unexpected line: {line}"));
-    rest.split_whitespace().next().unwrap().to_string()
-}
 
 #[test]
 fn non_loopback_listen_is_refused_without_allow_remote() {
@@ -110,22 +55,29 @@ async fn binary_signs_with_env_credentials_against_moto_and_stops_on_sigterm() {
     let mut child = Proc(
         proxy_command(&["--listen", "127.0.0.1:0", "--region", "us-east-1"])
             .env("AWS_ENDPOINT_URL_SECRETS_MANAGER", moto.endpoint())
+            .env("AWS_ENDPOINT_URL_STS", moto.endpoint())
             .env("AWS_ACCESS_KEY_ID", dashboard.access_key_id())
             .env("AWS_SECRET_ACCESS_KEY", &secret_key)
             .spawn()
             .unwrap(),
     );
-    let line = startup_line(&mut child.0);
-    let url = listen_url(&line);
+    let lines = startup_lines(&mut child.0);
+    let line = lines.last().unwrap();
+    let url = listen_url(line);
     assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    // The account is learned from STS (AWS_ENDPOINT_URL_STS, as the SDKs read it).
     assert_eq!(
-        line.trim_end(),
-        format!(
-            "undelete-proxy listening on {url} (region us-east-1, endpoint {}, credentials from EnvironmentVariable)",
-            moto.endpoint()
-        )
+        lines,
+        [
+            "account 123456789012 (default credential chain; credentials from EnvironmentVariable)"
+                .to_string(),
+            format!(
+                "undelete-proxy listening on {url} (region us-east-1, endpoint {}, 1 target in 1 account)",
+                moto.endpoint()
+            )
+        ]
     );
-    assert!(!line.contains(&secret_key));
+    assert!(!lines.concat().contains(&secret_key));
 
     let c = reqwest::Client::new();
     assert_eq!(
@@ -211,8 +163,16 @@ async fn upstream_calls_go_through_the_http_proxy_the_environment_names() {
         resp.text().await.unwrap(),
         r#"{"SecretList":[],"NextToken":null}"#
     );
-    let seen = forward_proxy.seen.lock().unwrap().clone();
-    assert_eq!(seen.len(), 1);
+    // Only the Secrets Manager call (start-up's STS call went to the same endpoint).
+    let seen: Vec<Seen> = forward_proxy
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|s| s.headers.contains_key("x-amz-target"))
+        .cloned()
+        .collect();
+    assert_eq!(seen.len(), 1, "{seen:?}");
     // Absolute form: the HTTP proxy is asked for the endpoint, signed for the endpoint's host.
     assert_eq!(seen[0].uri, format!("{endpoint}/"));
     assert_eq!(seen[0].headers["host"], "secretsmanager.undelete.test:4566");

@@ -609,7 +609,14 @@ async fn health_config_and_security_headers_never_call_upstream() {
     let config = parse(&resp.text().await.unwrap());
     assert_eq!(
         config,
-        json!({"region": REGION, "endpoint": up.endpoint(), "readOnly": false})
+        json!({
+            "region": REGION,
+            "endpoint": up.endpoint(),
+            "readOnly": false,
+            "targets": [
+                {"account": ACCOUNT, "label": ACCOUNT, "region": REGION, "available": true}
+            ]
+        })
     );
 
     assert_eq!(up.hits(), 0);
@@ -738,11 +745,13 @@ async fn missing_credentials_are_a_500_that_never_reaches_upstream() {
     }
 
     let up = FakeUpstream::start(FakeBehavior::Ok).await;
-    let config = undelete_proxy::config::ProxyConfig::new(REGION, &up.endpoint()).unwrap();
+    let config = undelete_proxy::config::ProxyConfig::local();
     let signer =
-        undelete_proxy::signing::Signer::new(SharedCredentialsProvider::new(NoCredentials), REGION);
+        undelete_proxy::signing::Signer::new(SharedCredentialsProvider::new(NoCredentials));
+    let fleet =
+        undelete_proxy::fleet::Fleet::single(ACCOUNT, REGION, &up.endpoint(), signer).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let proxy = undelete_proxy::spawn(config, signer, listener)
+    let proxy = undelete_proxy::spawn(config, fleet, listener)
         .await
         .unwrap();
     assert_refused(
@@ -757,20 +766,21 @@ async fn missing_credentials_are_a_500_that_never_reaches_upstream() {
 #[tokio::test]
 async fn the_upstream_client_sends_the_signed_request() {
     use undelete_proxy::config::ProxyConfig;
+    use undelete_proxy::fleet::Fleet;
     use undelete_proxy::signing::Signer;
-    use undelete_proxy::upstream::Upstream;
 
     // The one upstream client (reqwest); no HTTP(S) proxy is named here, so it goes direct.
     {
         let up = FakeUpstream::start(FakeBehavior::Ok).await;
-        let config = ProxyConfig::new(REGION, &up.endpoint()).unwrap();
-        let upstream = Upstream::new(
-            config.endpoint.clone(),
-            Signer::with_static_credentials(creds("AKIDTEST", "secret"), REGION),
-            config.upstream_timeout,
+        let config = ProxyConfig::local();
+        let fleet = Fleet::single(
+            ACCOUNT,
+            REGION,
+            &up.endpoint(),
+            Signer::with_static_credentials(creds("AKIDTEST", "secret")),
         )
         .unwrap();
-        let app = undelete_proxy::server::router(&config, upstream).unwrap();
+        let app = undelete_proxy::server::router(&config, std::sync::Arc::new(fleet)).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let server = tokio::spawn(async move {
@@ -822,4 +832,154 @@ async fn the_upstream_client_sends_the_signed_request() {
         assert_eq!(seen[0].body, br#"{"MaxResults":5}"#);
         server.abort();
     }
+}
+
+#[tokio::test]
+async fn each_target_is_signed_for_its_account_and_region_and_others_never_leave_the_proxy() {
+    use std::sync::Arc;
+    use undelete_proxy::fleet::{Account, Fleet, RegionEndpoint};
+    use undelete_proxy::signing::Signer;
+
+    // One fake endpoint per region, to see where each call goes.
+    let (west, east) = (
+        FakeUpstream::start(FakeBehavior::Ok).await,
+        FakeUpstream::start(FakeBehavior::Ok).await,
+    );
+    let region = |name: &str, up: &FakeUpstream| RegionEndpoint {
+        name: name.to_string(),
+        endpoint: url::Url::parse(&up.endpoint()).unwrap(),
+    };
+    let account = |id: &str, label: &str, key: &str| {
+        Account::known(
+            id,
+            Some(label.to_string()),
+            "fixed credentials",
+            Arc::new(Signer::with_static_credentials(creds(key, "secret"))),
+        )
+    };
+    let fleet = Fleet::new(
+        vec![
+            account("111111111111", "hub", "AKIDHUB"),
+            account("222222222222", "prod", "AKIDPROD"),
+        ],
+        vec![region("eu-west-1", &west), region("us-east-1", &east)],
+    )
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = undelete_proxy::spawn(
+        undelete_proxy::config::ProxyConfig::local(),
+        fleet,
+        listener,
+    )
+    .await
+    .unwrap();
+    let c = client();
+    let scope = |seen: &Seen| {
+        let auth = seen.headers["authorization"].to_str().unwrap().to_string();
+        let credential = auth.split("Credential=").nth(1).unwrap();
+        let mut parts = credential.split('/');
+        let key = parts.next().unwrap().to_string();
+        let region = parts.nth(1).unwrap().to_string();
+        (key, region)
+    };
+
+    for (path, up, key, region) in [
+        (
+            "/api/secretsmanager/222222222222/us-east-1",
+            &east,
+            "AKIDPROD",
+            "us-east-1",
+        ),
+        (
+            "/api/secretsmanager/222222222222/eu-west-1",
+            &west,
+            "AKIDPROD",
+            "eu-west-1",
+        ),
+        (
+            "/api/secretsmanager/111111111111/us-east-1",
+            &east,
+            "AKIDHUB",
+            "us-east-1",
+        ),
+        // No target: the first account in the first region.
+        ("/api/secretsmanager", &west, "AKIDHUB", "eu-west-1"),
+    ] {
+        let before = up.hits();
+        let resp = good(&c, &format!("{}{path}", proxy.base_url()), "ListSecrets")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        assert_eq!(up.hits(), before + 1, "{path}");
+        let seen = up.seen.lock().unwrap().last().unwrap().clone();
+        assert_eq!(
+            scope(&seen),
+            (key.to_string(), region.to_string()),
+            "{path}"
+        );
+    }
+
+    let hits = west.hits() + east.hits();
+    for (path, status, error_type) in [
+        (
+            "/api/secretsmanager/333333333333/us-east-1",
+            404,
+            "UnknownTarget",
+        ),
+        (
+            "/api/secretsmanager/222222222222/ap-south-1",
+            404,
+            "UnknownTarget",
+        ),
+        ("/api/secretsmanager/prod/us-east-1", 400, "InvalidTarget"),
+        (
+            "/api/secretsmanager/222222222222/us-east-1.evil.test",
+            400,
+            "InvalidTarget",
+        ),
+        ("/api/secretsmanager/222222222222", 400, "InvalidTarget"),
+        (
+            "/api/secretsmanager/222222222222/us-east-1/x",
+            400,
+            "InvalidTarget",
+        ),
+        ("/api/secretsmanager/", 400, "InvalidTarget"),
+    ] {
+        for action in ["ListSecrets", "RestoreSecret"] {
+            assert_refused(
+                good(&c, &format!("{}{path}", proxy.base_url()), action)
+                    .body(r#"{"SecretId":"x"}"#),
+                status,
+                error_type,
+            )
+            .await;
+        }
+    }
+    // Today's checks apply on a named target as on the first one.
+    let prod = format!(
+        "{}/api/secretsmanager/222222222222/us-east-1",
+        proxy.base_url()
+    );
+    assert_refused(
+        good(&c, &prod, "GetSecretValue").body("{}"),
+        403,
+        "ActionNotAllowed",
+    )
+    .await;
+    assert_refused(
+        good(&c, &prod, "ListSecrets")
+            .header("origin", "https://evil.test")
+            .body("{}"),
+        403,
+        "ForbiddenOrigin",
+    )
+    .await;
+    assert_refused(c.get(&prod), 405, "MethodNotAllowed").await;
+    assert_eq!(
+        west.hits() + east.hits(),
+        hits,
+        "no refused call reached an endpoint"
+    );
 }

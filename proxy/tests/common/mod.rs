@@ -4,20 +4,29 @@
 
 use aws_credential_types::Credentials;
 use serde_json::Value;
+use std::io::{BufRead, BufReader};
 use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 use undelete_proxy::config::ProxyConfig;
+use undelete_proxy::fleet::Fleet;
 use undelete_proxy::signing::{Signer, sign_request};
 use undelete_proxy::{RunningProxy, spawn};
 
 pub const REGION: &str = "us-east-1";
+/// The account ID the in-process proxy is told its fixed credentials belong to.
+pub const ACCOUNT: &str = "123456789012";
 pub const AMZ_JSON: &str = "application/x-amz-json-1.1";
 
 /// `docs/iam-policy.json` of the repository.
 pub fn dashboard_policy() -> String {
-    let path = workspace_root().join("docs/iam-policy.json");
+    doc("iam-policy.json")
+}
+
+/// A file of the repository's `docs/`.
+pub fn doc(name: &str) -> String {
+    let path = workspace_root().join("docs").join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
@@ -193,6 +202,7 @@ impl Reply {
 impl AwsClient {
     async fn signed_post(
         &self,
+        region: &str,
         service: &str,
         content_type: &str,
         extra: &[(&str, &str)],
@@ -203,7 +213,7 @@ impl AwsClient {
         headers.extend_from_slice(extra);
         let auth = sign_request(
             &self.credentials,
-            REGION,
+            region,
             service,
             "POST",
             &url,
@@ -232,16 +242,23 @@ impl AwsClient {
         }
     }
 
-    /// IAM query-protocol call; returns the XML.
-    pub async fn iam(&self, action: &str, params: &[(&str, &str)]) -> Reply {
+    /// Query-protocol call (IAM, STS); returns the XML.
+    async fn query(
+        &self,
+        service: &str,
+        version: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Reply {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         form.append_pair("Action", action)
-            .append_pair("Version", "2010-05-08");
+            .append_pair("Version", version);
         for (k, v) in params {
             form.append_pair(k, v);
         }
         self.signed_post(
-            "iam",
+            REGION,
+            service,
             "application/x-www-form-urlencoded; charset=utf-8",
             &[],
             form.finish().into_bytes(),
@@ -249,10 +266,44 @@ impl AwsClient {
         .await
     }
 
-    /// Secrets Manager JSON call.
+    /// IAM query-protocol call; returns the XML.
+    pub async fn iam(&self, action: &str, params: &[(&str, &str)]) -> Reply {
+        self.query("iam", "2010-05-08", action, params).await
+    }
+
+    /// STS query-protocol call; returns the XML.
+    pub async fn sts(&self, action: &str, params: &[(&str, &str)]) -> Reply {
+        self.query("sts", "2011-06-15", action, params).await
+    }
+
+    /// Temporary credentials of `role_arn` (moto acts in the role's account with them).
+    pub async fn assume_role(&self, role_arn: &str) -> Credentials {
+        let r = self
+            .sts(
+                "AssumeRole",
+                &[("RoleArn", role_arn), ("RoleSessionName", "fixture")],
+            )
+            .await;
+        assert_eq!(r.status, 200, "AssumeRole {role_arn}: {}", r.text);
+        Credentials::new(
+            xml_text(&r.text, "AccessKeyId"),
+            xml_text(&r.text, "SecretAccessKey"),
+            Some(xml_text(&r.text, "SessionToken")),
+            None,
+            "test",
+        )
+    }
+
+    /// Secrets Manager JSON call in the fixtures' region.
     pub async fn sm(&self, action: &str, body: Value) -> Reply {
+        self.sm_in(REGION, action, body).await
+    }
+
+    /// Secrets Manager JSON call in `region`.
+    pub async fn sm_in(&self, region: &str, action: &str, body: Value) -> Reply {
         let target = format!("secretsmanager.{action}");
         self.signed_post(
+            region,
             "secretsmanager",
             AMZ_JSON,
             &[("x-amz-target", &target)],
@@ -263,26 +314,65 @@ impl AwsClient {
 
     /// Secrets Manager call that must succeed.
     pub async fn sm_ok(&self, action: &str, body: Value) -> Value {
-        let reply = self.sm(action, body).await;
-        assert_eq!(reply.status, 200, "{action} failed: {}", reply.text);
+        self.sm_ok_in(REGION, action, body).await
+    }
+
+    /// Secrets Manager call in `region` that must succeed.
+    pub async fn sm_ok_in(&self, region: &str, action: &str, body: Value) -> Value {
+        let reply = self.sm_in(region, action, body).await;
+        assert_eq!(
+            reply.status, 200,
+            "{action} in {region} failed: {}",
+            reply.text
+        );
         reply.json()
+    }
+
+    /// Adds an inline policy to a user.
+    pub async fn put_user_policy(&self, user: &str, policy_name: &str, policy_document: &str) {
+        let r = self
+            .iam(
+                "PutUserPolicy",
+                &[
+                    ("UserName", user),
+                    ("PolicyName", policy_name),
+                    ("PolicyDocument", policy_document),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "PutUserPolicy: {}", r.text);
+    }
+
+    /// Creates a role with a trust policy and an inline policy (in this client's account).
+    pub async fn create_role(&self, name: &str, trust_policy: &str, policy_document: &str) {
+        let r = self
+            .iam(
+                "CreateRole",
+                &[
+                    ("RoleName", name),
+                    ("AssumeRolePolicyDocument", trust_policy),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "CreateRole: {}", r.text);
+        let r = self
+            .iam(
+                "PutRolePolicy",
+                &[
+                    ("RoleName", name),
+                    ("PolicyName", "inline"),
+                    ("PolicyDocument", policy_document),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "PutRolePolicy: {}", r.text);
     }
 
     /// Creates a user with an inline policy and returns its new access key.
     pub async fn create_user(&self, name: &str, policy_document: &str) -> Credentials {
         let r = self.iam("CreateUser", &[("UserName", name)]).await;
         assert_eq!(r.status, 200, "CreateUser: {}", r.text);
-        let r = self
-            .iam(
-                "PutUserPolicy",
-                &[
-                    ("UserName", name),
-                    ("PolicyName", "inline"),
-                    ("PolicyDocument", policy_document),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, 200, "PutUserPolicy: {}", r.text);
+        self.put_user_policy(name, "inline", policy_document).await;
         let r = self.iam("CreateAccessKey", &[("UserName", name)]).await;
         assert_eq!(r.status, 200, "CreateAccessKey: {}", r.text);
         creds(
@@ -317,16 +407,17 @@ pub async fn start_proxy_with(
     credentials: Credentials,
     tweak: impl FnOnce(&mut ProxyConfig),
 ) -> RunningProxy {
-    let mut config = ProxyConfig::new(REGION, endpoint).unwrap();
+    let mut config = ProxyConfig::local();
     tweak(&mut config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    spawn(
-        config,
-        Signer::with_static_credentials(credentials, REGION),
-        listener,
+    let fleet = Fleet::single(
+        ACCOUNT,
+        REGION,
+        endpoint,
+        Signer::with_static_credentials(credentials),
     )
-    .await
-    .unwrap()
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    spawn(config, fleet, listener).await.unwrap()
 }
 
 /// A browser-like / SDK-like call to the proxy.
@@ -504,4 +595,83 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+// The real binary.
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_undelete-proxy");
+
+/// The binary with an AWS environment isolated from the machine's own config.
+pub fn proxy_command(args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_SECRETS_MANAGER")
+        .env_remove("AWS_ENDPOINT_URL_STS")
+        .env_remove("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env("AWS_CONFIG_FILE", "/nonexistent/undelete-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/undelete-test-credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+pub struct Proc(pub Child);
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits for the start-up line on stdout and returns it.
+pub fn startup_line(child: &mut Child) -> String {
+    startup_lines(child).pop().unwrap()
+}
+
+/// Waits for the start-up line on stdout and returns the lines up to it (one per account,
+/// then `undelete-proxy listening on ...`).
+pub fn startup_lines(child: &mut Child) -> Vec<String> {
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let last = line.starts_with("undelete-proxy listening on ");
+            lines.push(line);
+            if last {
+                break;
+            }
+        }
+        let _ = tx.send(lines);
+    });
+    let lines = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("no start-up line within 60 s");
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.starts_with("undelete-proxy listening on ")),
+        "stdout ended before the start-up line: {lines:?}"
+    );
+    lines
+}
+
+pub fn listen_url(line: &str) -> String {
+    let rest = line
+        .split("listening on ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("unexpected line: {line}"));
+    rest.split_whitespace().next().unwrap().to_string()
 }
