@@ -107,10 +107,13 @@ async function waitHttp(url, proc, timeoutMs) {
  * Starts moto (seeded, IAM auth on) and the proxy. Options:
  *   live: number of live secrets (default: the seed's default, >100 in total so ListSecrets pages)
  *   scheduled: number of secrets scheduled for deletion (default: all 12)
+ *   fleet: also a spoke account `staging` (reached by assuming its role) and a second region,
+ *     and with fleet.deniedSpoke a spoke `sandbox` whose role may not list (scripts/seed_moto.py
+ *     --fleet); the proxy serves every account × region
  * Returns { state, baseURL, admin(cmd, ...args), stopProxy(), startProxy([extra proxy args]),
  * close(), ... }.
  */
-export async function startStack({ live, scheduled } = {}) {
+export async function startStack({ live, scheduled, fleet } = {}) {
   for (const [what, p] of [['the proxy binary', PROXY_BIN], ['dist/index.html', path.join(DIST, 'index.html')],
     ['moto_server', path.join(VENV, 'bin', 'moto_server')]]) {
     if (!existsSync(p)) throw new Error(`${what} is missing at ${p}: run \`make test\` (or scripts/setup.sh and scripts/build.sh) first`);
@@ -127,6 +130,10 @@ export async function startStack({ live, scheduled } = {}) {
       '--state', statePath];
     if (live !== undefined) seedArgs.push('--live', String(live));
     if (scheduled !== undefined) seedArgs.push('--scheduled', String(scheduled));
+    if (fleet) {
+      seedArgs.push('--fleet', '--spoke', 'staging=210987654321');
+      if (fleet.deniedSpoke) seedArgs.push('--denied-spoke', 'sandbox=333333333333');
+    }
     await execFileP(PYTHON, seedArgs, { cwd: REPO });
     stack.statePath = statePath;
     stack.state = JSON.parse(await readFile(statePath, 'utf8'));
@@ -163,7 +170,9 @@ async function startProxy(stack, extraArgs) {
   });
   stack.proxy = new Proc('undelete-proxy', PROXY_BIN, [
     '--listen', `127.0.0.1:${stack.proxyPort}`,
-    '--region', state.region,
+    // A fleet: every seeded region, and each spoke account through its role.
+    '--region', (state.regions || [state.region]).join(','),
+    ...(state.spokes || []).flatMap((s) => ['--role-arn', `${s.label}=${s.roleArn}`]),
     '--endpoint-url', state.endpoint,
     '--static-dir', DIST,
     ...extraArgs,
@@ -171,9 +180,13 @@ async function startProxy(stack, extraArgs) {
   await waitHttp(`${stack.baseURL}healthz`, stack.proxy, 30_000);
 }
 
+/** moto_admin.py; a first argument `{ target: 'ACCOUNT/REGION' }` acts in that account-region. */
 async function admin(stack, cmd, ...args) {
+  const target = typeof cmd === 'object' ? cmd.target : undefined;
+  if (typeof cmd === 'object') cmd = args.shift();
   const { stdout } = await execFileP(PYTHON,
-    [path.join(REPO, 'scripts', 'moto_admin.py'), '--state', stack.statePath, cmd, ...args.map(String)],
+    [path.join(REPO, 'scripts', 'moto_admin.py'), '--state', stack.statePath,
+      ...(target ? ['--target', target] : []), cmd, ...args.map(String)],
     { cwd: REPO });
   return JSON.parse(stdout);
 }

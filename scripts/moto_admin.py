@@ -6,6 +6,8 @@
   moto_admin.py --state FILE force-delete NAME    -> purge now (ForceDeleteWithoutRecovery)
   moto_admin.py --state FILE schedule NAME DAYS   -> DeleteSecret with RecoveryWindowInDays
   moto_admin.py --state FILE restore NAME         -> RestoreSecret
+  --target ACCOUNT/REGION acts in another account-region of a --fleet seed (through the
+  account's `undelete-admin` role for a spoke).
 Used by the e2e suite (to check what the UI did, and to change things behind its back).
 """
 
@@ -22,14 +24,23 @@ from botocore.exceptions import ClientError
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--state", required=True)
+    ap.add_argument("--target", help="ACCOUNT/REGION of a --fleet seed (default: the hub's region)")
     ap.add_argument("cmd", choices=["scheduled", "describe", "force-delete", "schedule", "restore"])
     ap.add_argument("args", nargs="*")
     a = ap.parse_args()
     st = json.load(open(a.state))
-    sm = boto3.client(
-        "secretsmanager", endpoint_url=st["endpoint"], region_name=st["region"],
-        aws_access_key_id=st["admin"]["accessKeyId"],
-        aws_secret_access_key=st["admin"]["secretAccessKey"])
+    account, region = st["accountId"], st["region"]
+    if a.target:
+        account, _, region = a.target.partition("/")
+    keys = dict(aws_access_key_id=st["admin"]["accessKeyId"],
+                aws_secret_access_key=st["admin"]["secretAccessKey"])
+    if account != st["accountId"]:
+        spoke = next(s for s in st["spokes"] if s["account"] == account)
+        sts = boto3.client("sts", endpoint_url=st["endpoint"], region_name=region, **keys)
+        c = sts.assume_role(RoleArn=spoke["adminRoleArn"], RoleSessionName="e2e")["Credentials"]
+        keys = dict(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
+                    aws_session_token=c["SessionToken"])
+    sm = boto3.client("secretsmanager", endpoint_url=st["endpoint"], region_name=region, **keys)
 
     out: object
     if a.cmd == "scheduled":

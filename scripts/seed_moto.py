@@ -4,7 +4,8 @@
 Usage:
   seed_moto.py --endpoint http://127.0.0.1:5000 --state /tmp/undelete-moto.json
                [--region us-east-1] [--policy docs/iam-policy.json] [--live 140] [--scheduled 12]
-               [--no-auth] [--reset]
+               [--no-auth] [--reset] [--fleet] [--regions us-east-1,eu-west-1]
+               [--spoke staging=210987654321] [--denied-spoke sandbox=333333333333]
 
 What it creates (with moto's auth still off):
   * IAM user `undelete-admin` with an inline policy allowing everything, and an access key
@@ -15,11 +16,20 @@ What it creates (with moto's auth still off):
   * --live live secrets and 12 secrets scheduled for deletion with different recovery windows
     (names with `/`, descriptions, tags), more than 100 in total so ListSecrets pages; with
     --scheduled above 12, generated `bulk/NNNN` ones besides.
+With --fleet, the dashboard user is also the hub of a hub-and-spoke set-up (docs/proxy.md): it
+gets docs/iam-hub-policy.json, and each --spoke account (default staging=210987654321) gets a role
+`undelete-dashboard` with docs/iam-policy.json trusting it (docs/iam-spoke-trust-policy.json), plus
+a role `undelete-admin` the harness assumes to look inside that account. Every account × every
+--regions region (default us-east-1,eu-west-1) gets a few secrets scheduled for deletion, one name
+(`shared/api-token`) in two targets; the hub's first region keeps the full set above. Each
+--denied-spoke account gets a role whose policy lacks ListSecrets (a target that fails).
 Then it turns on moto's signature + IAM checks (POST /moto-api/reset-auth, body 0), checks that
 the dashboard user can list but not read secret values, and writes everything to --state as JSON:
   {"endpoint", "region", "accountId", "admin": {"accessKeyId", "secretAccessKey"},
    "dashboard": {...}, "scheduled": [{"name", "arn", "recoveryWindowInDays", "deletedDate",
    "description", "tags"}], "live": [names], "total": N}
+  and with --fleet also "targets": [{"account", "label", "region", "scheduled": [{"name", "arn",
+   "deletedDate"}], "denied"}] and "spokes": [{"label", "account", "roleArn", "adminRoleArn"}].
 """
 
 from __future__ import annotations
@@ -178,6 +188,130 @@ def make_user(iam, name: str, policy: dict) -> dict:
             "secretAccessKey": key["SecretAccessKey"]}
 
 
+# The fleet's other targets: (account label or "hub", region index) -> (name, window) scheduled.
+# `shared/api-token` is scheduled in two targets, so the table has two rows of that name.
+FLEET_SCHEDULED = {
+    ("hub", 1): [("shared/api-token", 8), ("eu/payments/db", 13)],
+    ("spoke", 0): [("shared/api-token", 11), ("staging/queue/creds", 17),
+                   ("staging/cdn-signing-key", 25)],
+    ("spoke", 1): [("eu/staging/db", 7)],
+}
+FLEET_LIVE = ["fleet/live-one", "fleet/live-two", "fleet/live-three"]
+
+HUB_POLICY_FALLBACK = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                   "Resource": "arn:aws:iam::*:role/undelete-dashboard"}],
+}
+# A role that can describe and restore but not list: its target fails with AccessDenied.
+DENIED_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ["secretsmanager:DescribeSecret"],
+                   "Resource": "*"}],
+}
+
+
+def trust_policy(hub_account: str, hub_user: str) -> dict:
+    """docs/iam-spoke-trust-policy.json, trusting the seeded hub user (moto does not evaluate
+    trust policies, so this is what a real spoke would hold, not something moto checks)."""
+    path = REPO / "docs" / "iam-spoke-trust-policy.json"
+    doc = json.loads(path.read_text()) if path.exists() else {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": ""}, "Action": "sts:AssumeRole"}]}
+    for st in doc.get("Statement", []):
+        st["Principal"] = {"AWS": f"arn:aws:iam::{hub_account}:user/{hub_user}"}
+        # An ExternalId condition is optional (docs/proxy.md); the demo does not use one.
+        st.pop("Condition", None)
+    return doc
+
+
+def in_account(ep: str, region: str, account: str):
+    """Keys acting in `account` (before auth is on, any role there can be assumed)."""
+    sts = client("sts", ep, region)
+    c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/seed",
+                        RoleSessionName="seed")["Credentials"]
+    return c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]
+
+
+def account_client(service: str, ep: str, region: str, creds):
+    return boto3.client(
+        service, endpoint_url=ep, region_name=region, aws_access_key_id=creds[0],
+        aws_secret_access_key=creds[1], aws_session_token=creds[2],
+        config=Config(retries={"max_attempts": 2, "mode": "standard"}))
+
+
+def make_role(iam, name: str, trust: dict, policy: dict, account: str) -> str:
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    iam.put_role_policy(RoleName=name, PolicyName=f"{name}-inline",
+                        PolicyDocument=json.dumps(policy))
+    return f"arn:aws:iam::{account}:role/{name}"
+
+
+def parse_spokes(values: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for v in values:
+        label, _, account = v.partition("=")
+        if not (account.isdigit() and len(account) == 12 and label):
+            raise SystemExit(f"seed_moto: --spoke/--denied-spoke {v!r}: expected LABEL=12-digit-account")
+        out.append((label, account))
+    return out
+
+
+def seed_fleet(args, ep: str, hub_account: str, iam, dashboard: dict, policy: dict) -> dict:
+    regions = [r for r in args.regions.split(",") if r]
+    hub_policy_path = REPO / "docs" / "iam-hub-policy.json"
+    # Widened to Resource "*" like the dashboard policy (moto matches no role ARNs).
+    hub_policy = (load_policy(hub_policy_path)[0] if hub_policy_path.exists()
+                  else HUB_POLICY_FALLBACK)
+    iam.put_user_policy(UserName=dashboard["userName"], PolicyName="undelete-hub",
+                        PolicyDocument=json.dumps(hub_policy))
+    trust = trust_policy(hub_account, dashboard["userName"])
+    spokes, targets = [], []
+
+    def scheduled_in(creds, region, items, account, label):
+        sm = (client("secretsmanager", ep, region) if creds is None
+              else account_client("secretsmanager", ep, region, creds))
+        for name in FLEET_LIVE:
+            sm.create_secret(Name=name, SecretString="live")
+        out = []
+        for name, window in items:
+            arn = sm.create_secret(Name=name, SecretString=os.urandom(9).hex(),
+                                   Description=f"{name} in {label} ({region})")["ARN"]
+            resp = sm.delete_secret(SecretId=arn, RecoveryWindowInDays=window)
+            out.append({"name": name, "arn": arn, "deletedDate": resp["DeletionDate"].timestamp()})
+        return out
+
+    for i, region in enumerate(regions[1:], start=1):
+        targets.append({"account": hub_account, "label": hub_account, "region": region,
+                        "scheduled": scheduled_in(None, region, FLEET_SCHEDULED.get(("hub", i), []),
+                                                  hub_account, hub_account),
+                        "denied": False})
+    for label, account in parse_spokes(args.spoke):
+        creds = in_account(ep, regions[0], account)
+        spoke_iam = account_client("iam", ep, regions[0], creds)
+        role = make_role(spoke_iam, "undelete-dashboard", trust, policy, account)
+        admin_role = make_role(spoke_iam, "undelete-admin", trust, ADMIN_POLICY, account)
+        spokes.append({"label": label, "account": account, "roleArn": role,
+                       "adminRoleArn": admin_role})
+        for i, region in enumerate(regions):
+            targets.append({"account": account, "label": label, "region": region,
+                            "scheduled": scheduled_in(creds, region,
+                                                      FLEET_SCHEDULED.get(("spoke", i), []),
+                                                      account, label),
+                            "denied": False})
+    for label, account in parse_spokes(args.denied_spoke):
+        creds = in_account(ep, regions[0], account)
+        spoke_iam = account_client("iam", ep, regions[0], creds)
+        role = make_role(spoke_iam, "undelete-dashboard", trust, DENIED_POLICY, account)
+        admin_role = make_role(spoke_iam, "undelete-admin", trust, ADMIN_POLICY, account)
+        spokes.append({"label": label, "account": account, "roleArn": role,
+                       "adminRoleArn": admin_role, "denied": True})
+        for region in regions:
+            targets.append({"account": account, "label": label, "region": region,
+                            "scheduled": [], "denied": True})
+    return {"regions": regions, "spokes": spokes, "targets": targets}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--endpoint", required=True)
@@ -189,7 +323,20 @@ def main() -> int:
                     help=f"number of secrets scheduled for deletion (default {len(SCHEDULED)}; more are bulk/NNNN)")
     ap.add_argument("--no-auth", action="store_true", help="leave moto's IAM checks off")
     ap.add_argument("--reset", action="store_true", help="wipe moto's state first")
+    ap.add_argument("--fleet", action="store_true",
+                    help="also seed spoke accounts and more regions (hub-and-spoke)")
+    ap.add_argument("--regions", default="us-east-1,eu-west-1",
+                    help="with --fleet: the regions (the first is --region's set)")
+    ap.add_argument("--spoke", action="append", default=None, metavar="LABEL=ACCOUNT",
+                    help="with --fleet: a spoke account (default staging=210987654321)")
+    ap.add_argument("--denied-spoke", action="append", default=[], metavar="LABEL=ACCOUNT",
+                    help="with --fleet: a spoke whose role may not list secrets")
     args = ap.parse_args()
+    if args.spoke is None:
+        args.spoke = ["staging=210987654321"]
+    if args.fleet:
+        args.regions = ",".join([args.region] + [r for r in args.regions.split(",")
+                                                 if r and r != args.region])
 
     t0 = time.monotonic()
     ep, region = args.endpoint, args.region
@@ -228,6 +375,8 @@ def main() -> int:
             "description": description, "tags": tags or {},
         })
 
+    fleet = seed_fleet(args, ep, account_id, iam, dashboard, policy) if args.fleet else None
+
     if not args.no_auth:
         post_moto_api(ep, "/moto-api/reset-auth", "0")
         # Sanity: the dashboard key lists; it cannot read values; an unknown key is refused.
@@ -254,6 +403,12 @@ def main() -> int:
         "scheduled": scheduled, "live": [n for n, _, _ in live],
         "total": len(live) + len(scheduled),
     }
+    if fleet:
+        hub = {"account": account_id, "label": account_id, "region": region,
+               "scheduled": [{k: s[k] for k in ("name", "arn", "deletedDate")} for s in scheduled],
+               "denied": False}
+        state.update(regions=fleet["regions"], spokes=fleet["spokes"],
+                     targets=[hub] + fleet["targets"])
     Path(args.state).write_text(json.dumps(state, indent=2))
     print(f"seed_moto: {len(live)} live + {len(scheduled)} scheduled for deletion "
           f"({state['total']} secrets), IAM auth {'on' if state['authOn'] else 'off'}, "

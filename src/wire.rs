@@ -442,6 +442,27 @@ mod tests {
     }
 
     #[test]
+    fn config_lists_targets_with_their_availability() {
+        let c: ProxyConfig = decode(
+            r#"{"region":"us-east-1","endpoint":"http://x","readOnly":false,"targets":[
+                {"account":"123456789012","label":"123456789012","region":"us-east-1","available":true},
+                {"account":null,"label":"ops","region":"us-east-1","available":false,"reason":"expired"},
+                {"account":"210987654321","region":"eu-west-1"}]}"#,
+        )
+        .unwrap();
+        let targets = c.targets.unwrap();
+        assert_eq!(targets.len(), 3);
+        assert_eq!(targets[1].account, None);
+        assert!(!targets[1].available);
+        assert_eq!(targets[1].reason.as_deref(), Some("expired"));
+        assert!(targets[2].available, "absent means available");
+        assert_eq!(targets[2].label, None);
+        // A proxy that predates targets.
+        let old: ProxyConfig = decode(r#"{"region":"us-east-1"}"#).unwrap();
+        assert_eq!(old.targets, None);
+    }
+
+    #[test]
     fn error_bodies_read_either_message_spelling() {
         let e: ErrorBody = decode(r#"{"__type":"X","Message":"m"}"#).unwrap();
         assert_eq!(

@@ -440,6 +440,32 @@ mod tests {
     }
 
     #[test]
+    fn proxy_target_refusals_are_not_retried_and_say_what_to_do() {
+        let e = ApiError::from_response(
+            503,
+            r#"{"__type":"CredentialsUnavailable","message":"AssumeRole failed: AccessDenied"}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::NoCredentials);
+        assert!(!e.is_transient(Operation::List), "nothing was sent to AWS");
+        assert!(!e.outcome_unknown());
+        let words = e.plain_words(Operation::List);
+        assert!(
+            words.contains("no working AWS credentials for this account"),
+            "{words}"
+        );
+        assert!(words.contains("AssumeRole failed"), "{words}");
+        for body in [
+            r#"{"__type":"UnknownTarget","message":"not served"}"#,
+            r#"{"__type":"InvalidTarget","message":"bad"}"#,
+        ] {
+            let e = ApiError::from_response(404, body);
+            assert_eq!(e.kind, ErrorKind::UnknownTarget);
+            assert!(!e.outcome_unknown(), "never reached AWS");
+            assert!(e.plain_words(RESTORE).contains("Refresh"));
+        }
+    }
+
+    #[test]
     fn network_and_malformed() {
         let e = ApiError::network("TypeError: Failed to fetch");
         assert_eq!(
