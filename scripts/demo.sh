@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Local demo: installs what is missing, builds (UI release + proxy), starts a moto server seeded
-# with a realistic account (IAM auth on), starts the proxy against it serving dist/, and prints
-# the URL. Ctrl-C stops everything it started.
+# with a realistic fleet (IAM auth on): the proxy's own account and a second account reached by
+# assuming a role (hub and spoke, docs/proxy.md), each in two regions, one secret name scheduled
+# for deletion in two of them. Starts the proxy against it serving dist/, and prints the URL.
+# Ctrl-C stops everything it started.
 #   PORT=8080 MOTO_PORT=5005 scripts/demo.sh
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -9,6 +11,7 @@ cd "$REPO"
 PORT="${PORT:-8080}"
 MOTO_PORT="${MOTO_PORT:-5005}"
 REGION="us-east-1"
+REGIONS="us-east-1,eu-west-1"
 
 bash "$REPO/scripts/setup.sh"
 bash "$REPO/scripts/build.sh" ui
@@ -36,7 +39,8 @@ log "demo: starting moto on 127.0.0.1:$MOTO_PORT (log: $RUN/moto.log)"
 pids+=($!)
 wait_http "http://127.0.0.1:$MOTO_PORT/moto-api/" 30 "${pids[-1]}" || { cat "$RUN/moto.log"; die "moto did not start"; }
 "$VENV/bin/python" scripts/seed_moto.py --endpoint "http://127.0.0.1:$MOTO_PORT" --region "$REGION" \
-  --state "$RUN/state.json"
+  --fleet --regions "$REGIONS" --spoke staging=210987654321 --state "$RUN/state.json"
+SPOKE_ROLE="$("$VENV/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["spokes"][0]["roleArn"])' "$RUN/state.json")"
 
 # `--allow-origin`: `trunk serve` (port 8081, Trunk.toml) forwards /api/ here with its own Origin.
 # The proxy signs with the seeded `undelete-dashboard` user's key (least-privilege policy);
@@ -46,7 +50,7 @@ log "demo: starting the proxy on 127.0.0.1:$PORT (log: $RUN/proxy.log)"
 env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_DEFAULT_PROFILE \
   AWS_ACCESS_KEY_ID="$AKID" AWS_SECRET_ACCESS_KEY="$SAK" AWS_EC2_METADATA_DISABLED=true \
   AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-  "$PROXY_BIN" --listen "127.0.0.1:$PORT" --region "$REGION" \
+  "$PROXY_BIN" --listen "127.0.0.1:$PORT" --region "$REGIONS" --role-arn "staging=$SPOKE_ROLE" \
     --endpoint-url "http://127.0.0.1:$MOTO_PORT" --static-dir "$REPO/dist" \
     --allow-origin "http://127.0.0.1:8081" \
     > >(tee "$RUN/proxy.log") 2>&1 &
