@@ -286,29 +286,21 @@ def seed_fleet(args, ep: str, hub_account: str, iam, dashboard: dict, policy: di
                         "scheduled": scheduled_in(None, region, FLEET_SCHEDULED.get(("hub", i), []),
                                                   hub_account, hub_account),
                         "denied": False})
-    for label, account in parse_spokes(args.spoke):
+    spoke_list = ([(label, account, False) for label, account in parse_spokes(args.spoke)]
+                  + [(label, account, True) for label, account in parse_spokes(args.denied_spoke)])
+    for label, account, denied in spoke_list:
         creds = in_account(ep, regions[0], account)
         spoke_iam = account_client("iam", ep, regions[0], creds)
-        role = make_role(spoke_iam, "undelete-dashboard", trust, policy, account)
+        role = make_role(spoke_iam, "undelete-dashboard", trust,
+                         DENIED_POLICY if denied else policy, account)
         admin_role = make_role(spoke_iam, "undelete-admin", trust, ADMIN_POLICY, account)
         spokes.append({"label": label, "account": account, "roleArn": role,
-                       "adminRoleArn": admin_role})
+                       "adminRoleArn": admin_role, "denied": denied})
         for i, region in enumerate(regions):
+            items = [] if denied else FLEET_SCHEDULED.get(("spoke", i), [])
             targets.append({"account": account, "label": label, "region": region,
-                            "scheduled": scheduled_in(creds, region,
-                                                      FLEET_SCHEDULED.get(("spoke", i), []),
-                                                      account, label),
-                            "denied": False})
-    for label, account in parse_spokes(args.denied_spoke):
-        creds = in_account(ep, regions[0], account)
-        spoke_iam = account_client("iam", ep, regions[0], creds)
-        role = make_role(spoke_iam, "undelete-dashboard", trust, DENIED_POLICY, account)
-        admin_role = make_role(spoke_iam, "undelete-admin", trust, ADMIN_POLICY, account)
-        spokes.append({"label": label, "account": account, "roleArn": role,
-                       "adminRoleArn": admin_role, "denied": True})
-        for region in regions:
-            targets.append({"account": account, "label": label, "region": region,
-                            "scheduled": [], "denied": True})
+                            "scheduled": scheduled_in(creds, region, items, account, label),
+                            "denied": denied})
     return {"regions": regions, "spokes": spokes, "targets": targets}
 
 

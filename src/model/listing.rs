@@ -228,6 +228,13 @@ mod tests {
         format!("{}\narn:{name}", key())
     }
 
+    /// One scan of [`one`] that lists `entries` and completes.
+    fn full_scan(l: &mut Listing, entries: Vec<SecretListEntry>) {
+        l.begin_scan(&key());
+        l.add_page(&one(), entries, 0.0);
+        l.finish_scan(&key());
+    }
+
     fn names(listing: &Listing) -> Vec<&str> {
         listing.rows().iter().map(|r| r.name.as_str()).collect()
     }
@@ -263,13 +270,7 @@ mod tests {
     #[test]
     fn a_refresh_keeps_old_rows_until_it_completes() {
         let mut l = Listing::default();
-        l.begin_scan(&key());
-        l.add_page(
-            &one(),
-            vec![entry("a", Some(1.0)), entry("b", Some(2.0))],
-            0.0,
-        );
-        l.finish_scan(&key());
+        full_scan(&mut l, vec![entry("a", Some(1.0)), entry("b", Some(2.0))]);
 
         // A refresh that fails after its first page: nothing is lost.
         l.begin_scan(&key());
@@ -281,13 +282,7 @@ mod tests {
         assert_eq!(names(&l), ["a", "b", "c"]);
 
         // A refresh that completes: "a" was restored elsewhere and goes.
-        l.begin_scan(&key());
-        l.add_page(
-            &one(),
-            vec![entry("b", Some(2.0)), entry("c", Some(3.0))],
-            0.0,
-        );
-        l.finish_scan(&key());
+        full_scan(&mut l, vec![entry("b", Some(2.0)), entry("c", Some(3.0))]);
         assert_eq!(names(&l), ["b", "c"]);
     }
 
@@ -343,23 +338,11 @@ mod tests {
     #[test]
     fn a_restored_secret_is_not_resurrected_by_a_stale_list() {
         let mut l = Listing::default();
-        l.begin_scan(&key());
-        l.add_page(
-            &one(),
-            vec![entry("a", Some(1.0)), entry("b", Some(2.0))],
-            0.0,
-        );
-        l.finish_scan(&key());
+        full_scan(&mut l, vec![entry("a", Some(1.0)), entry("b", Some(2.0))]);
         assert_eq!(l.mark_gone(&id("a")).unwrap().name, "a");
         assert_eq!(l.mark_gone(&id("a")), None);
 
-        l.begin_scan(&key());
-        l.add_page(
-            &one(),
-            vec![entry("a", Some(1.0)), entry("b", Some(2.0))],
-            0.0,
-        );
-        l.finish_scan(&key());
+        full_scan(&mut l, vec![entry("a", Some(1.0)), entry("b", Some(2.0))]);
         assert_eq!(names(&l), ["b"]);
         assert_eq!(l.found(), 1);
 
@@ -372,47 +355,26 @@ mod tests {
     #[test]
     fn a_secret_found_missing_comes_back_if_a_later_scan_lists_it() {
         let mut l = Listing::default();
-        l.begin_scan(&key());
-        l.add_page(
-            &one(),
-            vec![entry("a", Some(10.0)), entry("b", Some(20.0))],
-            0.0,
-        );
-        l.finish_scan(&key());
+        full_scan(&mut l, vec![entry("a", Some(10.0)), entry("b", Some(20.0))]);
         assert_eq!(l.remove(&id("a")).unwrap().name, "a");
         assert_eq!(names(&l), ["b"]);
-        l.begin_scan(&key());
-        l.add_page(
-            &one(),
-            vec![entry("a", Some(10.0)), entry("b", Some(20.0))],
-            0.0,
-        );
-        l.finish_scan(&key());
+        full_scan(&mut l, vec![entry("a", Some(10.0)), entry("b", Some(20.0))]);
         assert_eq!(names(&l), ["b", "a"]);
     }
 
     #[test]
     fn updates_find_the_right_row_after_removals() {
         let mut l = Listing::default();
-        l.begin_scan(&key());
-        l.add_page(
-            &one(),
+        full_scan(
+            &mut l,
             vec![
                 entry("a", Some(1.0)),
                 entry("b", Some(2.0)),
                 entry("c", Some(3.0)),
             ],
-            0.0,
         );
-        l.finish_scan(&key());
         l.mark_gone(&id("a"));
-        l.begin_scan(&key());
-        l.add_page(
-            &one(),
-            vec![entry("c", Some(30.0)), entry("b", Some(20.0))],
-            0.0,
-        );
-        l.finish_scan(&key());
+        full_scan(&mut l, vec![entry("c", Some(30.0)), entry("b", Some(20.0))]);
         let dates: Vec<_> = l
             .rows()
             .iter()
