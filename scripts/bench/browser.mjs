@@ -14,7 +14,8 @@
 //         navigation start; the pages set them once the frame that draws those rows has been
 //         painted), and the CPU time all Chromium processes used during the load. For the first
 //         row's time: the `undelete:app-mounted` mark (the dashboard's) and when the first
-//         ListSecrets answer was in (resource timing).
+//         ListSecrets answer was in (resource timing). Where the list's time goes, from the
+//         resource timing of every `/api/secretsmanager…` call (`requests`, see requestStats).
 // filter: per round and page, one load, wait for the complete list, then type into #search one
 //         key at a time and measure, per keystroke, from the keydown event time to two paints:
 //         - the next paint, as INP measures it: the Event Timing API's duration of the key's
@@ -70,8 +71,49 @@ function chromiumCpuMs() {
   return ticks * (1000 / 100); // USER_HZ is 100 on Linux
 }
 
+// Where a load's listing time goes, from the resource timing of its ListSecrets calls (`calls`:
+// {path, start: fetch() called, end: last byte in}, ms since navigation start) and its marks:
+// when /api/config was in, the first call out, the last answer in, and the mark after it;
+// how many calls were in flight on average between the first call and the last answer; each
+// call's duration; per target (path), the gap between a page's answer and the next page's call
+// (the client's turnaround) and the whole target's time; and the slot hand-over: a target that
+// waited for one of the 6 slots, from the moment the slot was freed (the (k-6)-th target's last
+// answer) to its first call.
+const IN_FLIGHT = 6;
+function requestStats(calls, configEnd, complete) {
+  if (!calls.length) return null;
+  const byTarget = new Map();
+  for (const c of calls) (byTarget.get(c.path) ?? byTarget.set(c.path, []).get(c.path)).push(c);
+  const gaps = [], targetMs = [], spans = [];
+  for (const cs of byTarget.values()) {
+    cs.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < cs.length; i++) gaps.push(cs[i].start - cs[i - 1].end);
+    spans.push({ start: cs[0].start, end: Math.max(...cs.map((c) => c.end)) });
+    targetMs.push(spans.at(-1).end - cs[0].start);
+  }
+  spans.sort((a, b) => a.start - b.start);
+  const ends = spans.map((t) => t.end).sort((a, b) => a - b);
+  const handover = spans.slice(IN_FLIGHT).map((t, k) => t.start - ends[k]);
+  const first = Math.min(...calls.map((c) => c.start));
+  const last = Math.max(...calls.map((c) => c.end));
+  const busy = calls.reduce((sum, c) => sum + (c.end - c.start), 0);
+  return {
+    calls: calls.length, targets: byTarget.size, config_in_ms: configEnd, first_call_ms: first,
+    last_answer_ms: last, after_last_answer_ms: complete - last,
+    mean_in_flight: busy / Math.max(1, last - first),
+    call_ms_median: median(calls.map((c) => c.end - c.start)),
+    call_ms_max: Math.max(...calls.map((c) => c.end - c.start)),
+    page_gap_ms_median: gaps.length ? median(gaps) : null, page_gap_ms_max: gaps.length ? Math.max(...gaps) : null,
+    target_ms_median: median(targetMs), target_ms_max: Math.max(...targetMs),
+    handover_ms_median: handover.length ? median(handover) : null,
+    handover_ms_max: handover.length ? Math.max(...handover) : null,
+  };
+}
+
 async function loadOnce(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // Room for every call's resource timing entry (the default buffer holds 250).
+  await context.addInitScript(() => performance.setResourceTimingBufferSize(5000));
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -94,8 +136,18 @@ async function loadOnce(browser, url) {
       .find((e) => e.name.endsWith('/api/secretsmanager'))?.responseEnd ?? null,
     complete: performance.getEntriesByName('undelete:list-complete')[0].startTime,
     shown: document.getElementById('match-count')?.textContent ?? '',
+    // Every ListSecrets call (`/api/secretsmanager` or `/api/secretsmanager/{account}/{region}`).
+    calls: performance.getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname.startsWith('/api/secretsmanager'))
+      .map((e) => ({ path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd })),
+    configEnd: performance.getEntriesByType('resource')
+      .find((e) => new URL(e.name).pathname === '/api/config')?.responseEnd ?? null,
   }));
   marks.cpu = cpuMs;
+  marks.requests = requestStats(marks.calls, marks.configEnd, marks.complete);
+  // The first answer of a page that names its target in the path.
+  marks.firstAnswer ??= marks.calls.length ? Math.min(...marks.calls.map((c) => c.end)) : null;
+  delete marks.calls;
   if (errors.length) throw new Error(`${url}: page errors: ${errors.join('; ')}`);
   return { context, page, marks };
 }
@@ -198,6 +250,13 @@ try {
         app_mounted_ms: col('mounted'), app_mounted_ms_median: medianOrNull(col('mounted')),
         first_answer_ms: col('firstAnswer'), first_answer_ms_median: medianOrNull(col('firstAnswer')),
       };
+      // Where the time goes: each figure of requestStats, median over the loads, and per load.
+      if (l.every((m) => m.requests)) {
+        const keys = Object.keys(l[0].requests);
+        const per = (k) => l.map((m) => (m.requests[k] === null ? null : round(m.requests[k])));
+        out.pages[p.name].requests = Object.fromEntries(keys.map((k) => [k, medianOrNull(per(k))]));
+        out.pages[p.name].requests_per_load = Object.fromEntries(keys.map((k) => [k, per(k)]));
+      }
     }
   } else {
     const rounds = Number(opt.rounds || 1);

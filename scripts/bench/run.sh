@@ -10,6 +10,10 @@
 #   4. the proxy in front of a fast nginx upstream: added latency (1 and 50 connections), 200
 #      connections for 30 s (errors, RSS), hostile requests mixed into load, nginx proxy_pass
 #      throughput as a reference; and the criterion signing micro-benchmark
+#   5. the fleet list (scripts/bench/fleet.sh, runnable alone): 12 targets (3 accounts x 4
+#      regions, 300 secrets each) behind an upstream adding 50 ms a call: the dashboard vs the
+#      fleet floor (scripts/bench/plain_fleet, a plain fetch loop, 6 in flight), turn about, and
+#      the dashboard over one of those targets alone
 # Not part of `make test`. Results (JSON + the table) go to artifacts/bench/<date>/.
 # Knobs: BENCH_RUNS (browser loads per page, default 5), BENCH_WRK_SECONDS (10: each
 #        proxy latency/throughput run), BENCH_LOAD_SECONDS (30: the proxy's load phase),
@@ -101,18 +105,10 @@ bash "$REPO/scripts/bench/proxy_overhead.sh" "$PROXY_RELEASE" "$OUT/proxy.json" 
 log "bench: cargo bench -p undelete-proxy --bench signing (criterion)"
 cargo bench --quiet -p undelete-proxy --bench signing 2>/dev/null | tee "$OUT/criterion.txt" >&2
 
+# --- 5. the fleet list: 12 targets behind a 50 ms upstream ----------------------------------------
+BENCH_DIST="$DIST" bash "$REPO/scripts/bench/fleet.sh" "$OUT"
+
 # --- the table --------------------------------------------------------------------------------
-"$PY" - "$OUT/meta.json" "$STAMP" "$((SECONDS - T0))" "$LOAD_START" <<'PY'
-import json, os, platform, subprocess, sys
-def sh(c):
-    try: return subprocess.run(c, shell=True, capture_output=True, text=True).stdout.strip()
-    except Exception: return ""
-cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
-json.dump({"date": sys.argv[2], "seconds": int(sys.argv[3]),
-           "machine": f"{cpu}, {os.cpu_count()} cores, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30, 1)} GiB, {platform.system()} {platform.release()}",
-           "load": sh("cut -d' ' -f1-3 /proc/loadavg"), "load_start": sys.argv[4],
-           "tools": sh("rustc --version; trunk --version; wasm-opt --version; /usr/bin/chromium --version 2>/dev/null; nginx -v 2>&1; wrk --version 2>&1 | head -1").split("\n")},
-          open(sys.argv[1], "w"))
-PY
+"$PY" "$REPO/scripts/bench/meta.py" "$OUT/meta.json" "$STAMP" "$((SECONDS - T0))" "$LOAD_START"
 "$PY" "$REPO/scripts/bench/report.py" "$OUT" | tee "$OUT/table.txt"
 log "bench: done in $((SECONDS - T0))s; results in ${OUT#"$REPO"/}/"
