@@ -129,16 +129,8 @@ fn start_proxy_for(w: &World, roles: &[String]) -> (Proc, String, Vec<String>) {
 
 /// A call through the proxy to `path`.
 async fn call(url: &str, path: &str, action: &str, body: Value) -> (u16, Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{url}{path}"))
-        .header("content-type", AMZ_JSON)
-        .header("x-amz-target", format!("secretsmanager.{action}"))
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, parse(&resp.text().await.unwrap()))
+    let (status, _, text) = post_action(&format!("{url}{path}"), action, body).await;
+    (status, parse(&text))
 }
 
 fn target_path(account: &str, region: &str) -> String {

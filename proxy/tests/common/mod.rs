@@ -426,8 +426,22 @@ pub async fn proxy_call(
     action: &str,
     body: Value,
 ) -> (u16, reqwest::header::HeaderMap, String) {
+    post_action(
+        &format!("{}/api/secretsmanager", proxy.base_url()),
+        action,
+        body,
+    )
+    .await
+}
+
+/// An AWS JSON 1.1 call of `action` to `url` (a proxy's `/api/secretsmanager...` path).
+pub async fn post_action(
+    url: &str,
+    action: &str,
+    body: Value,
+) -> (u16, reqwest::header::HeaderMap, String) {
     let resp = reqwest::Client::new()
-        .post(format!("{}/api/secretsmanager", proxy.base_url()))
+        .post(url)
         .header("content-type", AMZ_JSON)
         .header("x-amz-target", format!("secretsmanager.{action}"))
         .body(body.to_string())
