@@ -33,6 +33,46 @@ from moto.secretsmanager.models import secretsmanager_backends  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
 
+def start_server(port: int, who: str) -> ThreadedMotoServer:
+    """An in-process moto server on 127.0.0.1:`port` (`who` names the script in errors)."""
+    # ThreadedMotoServer.start() waits forever if its thread cannot bind: fail fast instead.
+    probe = socket.socket()
+    try:
+        probe.bind(("127.0.0.1", port))
+    except OSError as e:
+        raise SystemExit(f"{who}: port {port} is not free: {e}")
+    finally:
+        probe.close()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    return server
+
+
+def seed_backend(backend, secrets, deleted_every: int) -> int:
+    """Creates `secrets` (name, description, tags) in a Secrets Manager backend, scheduling every
+    `deleted_every`-th one (from the first) for deletion; returns how many were."""
+    deleted = 0
+    for i, (name, description, tags) in enumerate(secrets):
+        backend.create_secret(
+            name=name, secret_string='{"user":"svc","password":"x"}', secret_binary=None,
+            description=description,
+            tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()] or None,
+            kms_key_id=None, client_request_token=None, replica_regions=[], force_overwrite=False)
+        if i % deleted_every == 0:
+            backend.delete_secret(name, recovery_window_in_days=7 + i % 24,
+                                  force_delete_without_recovery=False)
+            deleted += 1
+    return deleted
+
+
+def serve_until_signalled(server: ThreadedMotoServer) -> None:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    server.stop()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
@@ -42,37 +82,13 @@ def main() -> int:
     args = ap.parse_args()
 
     t0 = time.monotonic()
-    # ThreadedMotoServer.start() waits forever if its thread cannot bind: fail fast instead.
-    probe = socket.socket()
-    try:
-        probe.bind(("127.0.0.1", args.port))
-    except OSError as e:
-        raise SystemExit(f"moto_bench: port {args.port} is not free: {e}")
-    finally:
-        probe.close()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
-    server.start()
+    server = start_server(args.port, "moto_bench")
     backend = secretsmanager_backends[DEFAULT_ACCOUNT_ID][args.region]
-    deleted = 0
-    for i, (name, description, tags) in enumerate(live_secrets(args.total)):
-        backend.create_secret(
-            name=name, secret_string='{"user":"svc","password":"x"}', secret_binary=None,
-            description=description,
-            tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()] or None,
-            kms_key_id=None, client_request_token=None, replica_regions=[], force_overwrite=False)
-        if i % args.deleted_every == 0:
-            backend.delete_secret(name, recovery_window_in_days=7 + i % 24,
-                                  force_delete_without_recovery=False)
-            deleted += 1
+    deleted = seed_backend(backend, live_secrets(args.total), args.deleted_every)
     print(json.dumps({"endpoint": f"http://127.0.0.1:{args.port}", "region": args.region,
                       "total": args.total, "deleted": deleted,
                       "seconds": round(time.monotonic() - t0, 2)}), flush=True)
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stop.wait()
-    server.stop()
+    serve_until_signalled(server)
     return 0
 
 

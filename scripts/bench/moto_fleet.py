@@ -23,10 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import signal
-import socket
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -38,7 +35,7 @@ from seed_moto import live_secrets  # noqa: E402  (the project's own realistic n
 import boto3  # noqa: E402
 from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
 from moto.secretsmanager.models import secretsmanager_backends  # noqa: E402
-from moto.server import ThreadedMotoServer  # noqa: E402
+from moto_bench import seed_backend, serve_until_signalled, start_server  # noqa: E402  (same dir)
 
 ROLE_NAME = "undelete"
 SEED_KEYS = {"aws_access_key_id": "AKIDFLEETSEED0000000", "aws_secret_access_key": "fleet-seed"}
@@ -79,16 +76,7 @@ def main() -> int:
             raise SystemExit(f"moto_fleet: --spoke {account!r}: expected 12 digits, not {DEFAULT_ACCOUNT_ID}")
 
     t0 = time.monotonic()
-    # ThreadedMotoServer.start() waits forever if its thread cannot bind: fail fast instead.
-    probe = socket.socket()
-    try:
-        probe.bind(("127.0.0.1", args.port))
-    except OSError as e:
-        raise SystemExit(f"moto_fleet: port {args.port} is not free: {e}")
-    finally:
-        probe.close()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
-    server.start()
+    server = start_server(args.port, "moto_fleet")
     endpoint = f"http://127.0.0.1:{args.port}"
 
     policy = (REPO / "docs" / "iam-policy.json").read_text()
@@ -98,31 +86,14 @@ def main() -> int:
     deleted = 0
     for account in [DEFAULT_ACCOUNT_ID, *spokes]:
         for region in regions:
-            backend = secretsmanager_backends[account][region]
-            deleted = 0
-            for i, (name, description, tags) in enumerate(secrets):
-                backend.create_secret(
-                    name=name, secret_string='{"user":"svc","password":"x"}', secret_binary=None,
-                    description=description,
-                    tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()] or None,
-                    kms_key_id=None, client_request_token=None, replica_regions=[],
-                    force_overwrite=False)
-                if i % args.deleted_every == 0:
-                    backend.delete_secret(name, recovery_window_in_days=7 + i % 24,
-                                          force_delete_without_recovery=False)
-                    deleted += 1
+            deleted = seed_backend(secretsmanager_backends[account][region], secrets,
+                                   args.deleted_every)
     print(json.dumps({"endpoint": endpoint, "ownAccount": DEFAULT_ACCOUNT_ID, "regions": regions,
                       "roleArns": role_arns, "perTarget": args.per_target,
                       "deletedPerTarget": deleted, "targets": (1 + len(spokes)) * len(regions),
                       "seconds": round(time.monotonic() - t0, 2)}), flush=True)
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stop.wait()
-    server.stop()
+    serve_until_signalled(server)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
