@@ -85,7 +85,7 @@ pub fn Toolbar() -> impl IntoView {
 #[component]
 fn TargetFilters() -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
-    // (value, text) of each account; the regions as they are.
+    // (value, text) of each account, and of each region.
     let accounts = Memo::new(move |_| {
         dashboard.scan.with(|s| {
             let targets = s.targets();
@@ -99,45 +99,61 @@ fn TargetFilters() -> impl IntoView {
         })
     });
     let regions = Memo::new(move |_| {
-        dashboard
-            .scan
-            .with(|s| distinct(s.targets().iter().map(|t| t.region.clone())))
+        dashboard.scan.with(|s| {
+            distinct(s.targets().iter().map(|t| t.region.clone()))
+                .into_iter()
+                .map(|r| (r.clone(), r))
+                .collect::<Vec<_>>()
+        })
     });
-    let choose = move |filter: RwSignal<Option<String>>, value: String| {
+    view! {
+        <FilterSelect
+            id="account-filter"
+            label="Account"
+            all="All accounts"
+            options=accounts
+            filter=dashboard.account_filter
+        />
+        <FilterSelect
+            id="region-filter"
+            label="Region"
+            all="All regions"
+            options=regions
+            filter=dashboard.region_filter
+        />
+    }
+}
+
+/// A labelled select of `options` (value, text) that sets `filter` (`None`: all), shown when
+/// there is more than one option to choose from.
+#[component]
+fn FilterSelect(
+    id: &'static str,
+    label: &'static str,
+    all: &'static str,
+    options: Memo<Vec<(String, String)>>,
+    filter: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let dashboard = expect_context::<Dashboard>();
+    let choose = move |value: String| {
         let value = (!value.is_empty()).then_some(value);
         if filter.get_untracked() != value {
             filter.set(value);
             dashboard.announce_showing();
         }
     };
-    let account = dashboard.account_filter;
-    let region = dashboard.region_filter;
     view! {
-        <Show when=move || accounts.with(|a| a.len() > 1)>
-            <label for="account-filter" class="filter-label">"Account"</label>
+        <Show when=move || options.with(|o| o.len() > 1)>
+            <label for=id class="filter-label">{label}</label>
             <select
-                id="account-filter"
-                prop:value=move || account.get().unwrap_or_default()
-                on:change:target=move |ev| choose(account, ev.target().value())
+                id=id
+                prop:value=move || filter.get().unwrap_or_default()
+                on:change:target=move |ev| choose(ev.target().value())
             >
-                <option value="">"All accounts"</option>
-                {move || accounts.get().into_iter().map(|(key, text)| {
-                    let selected = account.get_untracked().as_deref() == Some(key.as_str());
-                    view! { <option value=key selected=selected>{text}</option> }
-                }).collect_view()}
-            </select>
-        </Show>
-        <Show when=move || regions.with(|r| r.len() > 1)>
-            <label for="region-filter" class="filter-label">"Region"</label>
-            <select
-                id="region-filter"
-                prop:value=move || region.get().unwrap_or_default()
-                on:change:target=move |ev| choose(region, ev.target().value())
-            >
-                <option value="">"All regions"</option>
-                {move || regions.get().into_iter().map(|name| {
-                    let selected = region.get_untracked().as_deref() == Some(name.as_str());
-                    view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                <option value="">{all}</option>
+                {move || options.get().into_iter().map(|(value, text)| {
+                    let selected = filter.get_untracked().as_deref() == Some(value.as_str());
+                    view! { <option value=value selected=selected>{text}</option> }
                 }).collect_view()}
             </select>
         </Show>
