@@ -7,6 +7,7 @@
 use crate::errors::error_chain;
 use crate::signing::{Signer, SignerCredentials};
 use crate::targets::{RoleArn, is_account_id};
+use crate::upstream_errors::xml_error;
 use aws_config::SdkConfig;
 use aws_config::identity::IdentityCache;
 use aws_config::sts::AssumeRoleProvider;
@@ -123,6 +124,11 @@ where
         }
         let raw = context.raw();
         let body = String::from_utf8_lossy(raw.body().bytes().unwrap_or_default());
+        // moto nests its error one level deeper than the SDK reads (`<Errors><Error>`).
+        if let Some((code, message)) = xml_error(&body) {
+            let message = message.unwrap_or_else(|| "-".into());
+            return format!("STS {operation}: {code}: {}", one_line(&message));
+        }
         let body: String = one_line(&body).chars().take(300).collect();
         return format!(
             "STS {operation} answered HTTP {}: {body}",
@@ -176,11 +182,19 @@ mod tests {
             ),
             "STS AssumeRole: AccessDenied: User: hub is not authorized"
         );
-        // moto's error XML is not the shape the SDK reads: the status and the body then.
-        let body = "<ErrorResponse>\n  <Errors><Error><Code>AccessDenied</Code></Error></Errors>\n</ErrorResponse>";
+        // moto's error XML is not the shape the SDK reads: its code and message all the same.
+        let body = "<ErrorResponse>\n  <Errors><Error><Code>AccessDenied</Code>\n<Message>User: hub\n is not authorized</Message></Error></Errors>\n</ErrorResponse>";
         assert_eq!(
             sdk_error_words("AssumeRole", &service_error(None, 403, body)),
-            "STS AssumeRole answered HTTP 403: <ErrorResponse> <Errors><Error><Code>AccessDenied</Code></Error></Errors> </ErrorResponse>"
+            "STS AssumeRole: AccessDenied: User: hub is not authorized"
+        );
+        // A body that is no error document: the status and its start.
+        assert_eq!(
+            sdk_error_words(
+                "AssumeRole",
+                &service_error(None, 502, "<html>Bad gateway</html>")
+            ),
+            "STS AssumeRole answered HTTP 502: <html>Bad gateway</html>"
         );
         let long = "x".repeat(1000);
         assert!(sdk_error_words("AssumeRole", &service_error(None, 500, &long)).len() < 400);

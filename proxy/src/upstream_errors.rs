@@ -32,24 +32,9 @@ pub fn as_aws_json(status: StatusCode, content_type: Option<&str>, body: &[u8]) 
             .unwrap_or_else(|| describe(status, content_type, body.len(), None));
         return Some(error_body(&code, &message));
     }
-    if text.starts_with('<')
-        && let Ok(document) = roxmltree::Document::parse(text)
-    {
-        let element_text = |name: &str| {
-            document
-                .descendants()
-                .find(|node| node.has_tag_name(name))
-                .and_then(|node| node.text())
-                .map(str::trim)
-                .filter(|text| !text.is_empty())
-        };
-        if let Some(code) = element_text("Code") {
-            let message = element_text("Message").map_or_else(
-                || describe(status, content_type, body.len(), None),
-                str::to_owned,
-            );
-            return Some(error_body(code, &message));
-        }
+    if let Some((code, message)) = xml_error(text) {
+        let message = message.unwrap_or_else(|| describe(status, content_type, body.len(), None));
+        return Some(error_body(&code, &message));
     }
     let plain = content_type.is_some_and(|t| t.starts_with("text/plain"));
     let excerpt = plain.then(|| text.lines().next().unwrap_or_default());
@@ -57,6 +42,26 @@ pub fn as_aws_json(status: StatusCode, content_type: Option<&str>, body: &[u8]) 
         &reason_type(status),
         &describe(status, content_type, body.len(), excerpt),
     ))
+}
+
+/// The `<Code>` and `<Message>` of an XML error body, wherever they are nested (`<Error>`,
+/// `<ErrorResponse><Error>`, moto's `<ErrorResponse><Errors><Error>`).
+pub fn xml_error(text: &str) -> Option<(String, Option<String>)> {
+    let text = text.trim();
+    if !text.starts_with('<') {
+        return None;
+    }
+    let document = roxmltree::Document::parse(text).ok()?;
+    let element_text = |name: &str| {
+        document
+            .descendants()
+            .find(|node| node.has_tag_name(name))
+            .and_then(|node| node.text())
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .map(str::to_owned)
+    };
+    Some((element_text("Code")?, element_text("Message")))
 }
 
 /// The status's reason phrase as an error type: `InternalServerError`, `BadGateway`, ...;
