@@ -309,11 +309,14 @@ impl Dashboard {
         let keys: Vec<String> = targets.iter().map(|t| t.key()).collect();
         self.listing.update(|l| l.keep_targets(&keys));
         self.drop_filters_not_in(&targets);
-        let scan = match wanted {
-            SettingsFor::Scan => FleetScan::start(&targets),
+        let (scan, to_list) = match wanted {
+            SettingsFor::Scan => {
+                let scan = FleetScan::start(&targets);
+                let waiting = scan.waiting();
+                (scan, waiting)
+            }
             SettingsFor::Retry(failed) => self.scan.with_untracked(|s| s.retry(&targets, &failed)),
         };
-        let waiting = scan.waiting();
         self.scan.set(scan);
         let pass = match self.pass.get_value() {
             Some(pass) => pass,
@@ -323,10 +326,10 @@ impl Dashboard {
                 pass
             }
         };
-        if waiting.is_empty() {
+        if !self.scan.with_untracked(FleetScan::is_running) {
             return self.scan_ended();
         }
-        pass.enqueue(self, waiting);
+        pass.enqueue(self, to_list);
     }
 
     /// An account or region filter that names nothing the proxy serves any more shows all.
@@ -396,41 +399,28 @@ impl Dashboard {
     fn scan_ended(self) {
         // The figure includes rendering the full table.
         spawn_local(mark_once_rendered("undelete:list-complete"));
-        let found = self.listing.with_untracked(Listing::found);
-        let (failed, total) = self
+        let failed: Vec<String> = self
             .scan
-            .with_untracked(|s| (s.failures().len(), s.states().len()));
-        let mut said = format!(
-            "{} scheduled for deletion.",
-            count_text(found, "secret", "secrets")
-        );
+            .with_untracked(|s| s.failures().iter().map(|(t, _)| t.key()).collect());
+        let (shown, unfinished) = self
+            .listing
+            .with_untracked(|l| (l.rows().len(), l.rows_of(&failed)));
         // A search typed during the scan: what it shows now, too.
-        let (narrowed, by_place) = self
-            .filter
-            .with_untracked(|f| (f.narrows(), f.account.is_some() || f.region.is_some()));
-        if narrowed {
-            let matches = self.match_count.get_untracked();
-            said = if by_place {
-                format!("{said} {} shown.", grouped(matches))
-            } else {
-                format!(
-                    "{said} {} the search.",
-                    count_text(matches, "matches", "match")
+        let narrowed = self.filter.with_untracked(|f| {
+            f.narrows().then(|| {
+                (
+                    self.match_count.get_untracked(),
+                    f.account.is_some() || f.region.is_some(),
                 )
-            };
-        }
-        let tone = if self
+            })
+        });
+        let said = self
             .scan
-            .with_untracked(|s| matches!(s, FleetScan::SettingsFailed(_)))
-        {
-            said = "Could not read the proxy's settings.".into();
-            Tone::Failure
-        } else if failed > 0 {
-            said = format!(
-                "{said} {} of {} could not be listed.",
-                grouped(failed),
-                count_text(total, "account-region", "account-regions")
-            );
+            .with_untracked(|s| s.ended_text(shown, unfinished, narrowed));
+        let unread = self
+            .scan
+            .with_untracked(|s| matches!(s, FleetScan::SettingsFailed(_)));
+        let tone = if unread || !failed.is_empty() {
             Tone::Failure
         } else {
             Tone::Info

@@ -169,10 +169,10 @@ impl ApiError {
                 "AWS is throttling requests and still refused after several retries{aws_said}. Wait a minute and try again."
             ),
             (ErrorKind::AccessDenied, Operation::List) => format!(
-                "Access denied: the proxy's AWS identity needs the secretsmanager:ListSecrets permission{aws_said}."
+                "Access denied: the AWS identity the proxy uses for this account needs the secretsmanager:ListSecrets permission{aws_said}."
             ),
             (ErrorKind::AccessDenied, Operation::Restore { name }) => format!(
-                "Access denied: the proxy's AWS identity needs the secretsmanager:RestoreSecret permission on {name}{aws_said}."
+                "Access denied: the AWS identity the proxy uses for this account needs the secretsmanager:RestoreSecret permission on {name}{aws_said}."
             ),
             (ErrorKind::NotFound, Operation::Restore { name }) => format!(
                 "{name} could not be restored: it no longer exists, so it has already been deleted for good (purged){aws_said}. If the proxy has been restarted for another account or region since the list was read, Refresh."

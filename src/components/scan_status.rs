@@ -102,6 +102,21 @@ pub fn ScanStatusBar() -> impl IntoView {
                 }
             })
             .collect_view();
+        // Only the failed targets' rows may be stale; say so only if they have any.
+        let keys: Vec<String> = failures.iter().map(|(t, _)| t.key()).collect();
+        let earlier = dashboard.listing.with(|l| l.rows_of(&keys));
+        let earlier_rows = (earlier > 0).then(|| {
+            let text = if several {
+                format!(
+                    "{} below {} from these account-regions as listed before the error: they may be incomplete or out of date.",
+                    count_text(earlier, "row", "rows"),
+                    if earlier == 1 { "is" } else { "are" }
+                )
+            } else {
+                STALE_ROWS.to_string()
+            };
+            view! { <p class="muted">{text}</p> }
+        });
         let retry_name = if several {
             format!(
                 "Retry {}",
@@ -114,7 +129,7 @@ pub fn ScanStatusBar() -> impl IntoView {
             <div class="banner error" role="alert">
                 <p><strong>{heading}</strong></p>
                 <ul class="failed-targets">{items}</ul>
-                <RowsMayBeStale />
+                {earlier_rows}
                 <button
                     type="button"
                     on:click=move |_| {
@@ -132,17 +147,15 @@ pub fn ScanStatusBar() -> impl IntoView {
     (skew, status, failed)
 }
 
+const STALE_ROWS: &str = "The rows below are what was listed before the error: the list may be incomplete or out of date.";
+
 /// Under an error: the rows shown may not be the whole truth.
 #[component]
 fn RowsMayBeStale() -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
     move || {
         let shown = dashboard.listing.with(|l| !l.rows().is_empty());
-        shown.then(|| view! {
-            <p class="muted">
-                "The rows below are what was listed before the error: the list may be incomplete or out of date."
-            </p>
-        })
+        shown.then(|| view! { <p class="muted">{STALE_ROWS}</p> })
     }
 }
 

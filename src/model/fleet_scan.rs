@@ -38,23 +38,32 @@ impl FleetScan {
     }
 
     /// A new set of targets in which those with these keys (and those not scanned before) are
-    /// listed again, and every other one keeps its state.
-    pub fn retry(&self, targets: &[Arc<Target>], keys: &[String]) -> Self {
+    /// listed again, and every other one keeps its state; with the targets to list now. A
+    /// target that still waits for its turn in the running scan keeps it: listing it again
+    /// would only double its calls.
+    pub fn retry(&self, targets: &[Arc<Target>], keys: &[String]) -> (Self, Vec<Arc<Target>>) {
         let before = self.states();
-        FleetScan::Targets(
-            targets
-                .iter()
-                .map(|t| {
-                    let key = t.key();
-                    let kept = before
-                        .iter()
-                        .find(|(old, _)| old.key() == key)
-                        .map(|(_, state)| state.clone())
-                        .filter(|_| !keys.contains(&key));
-                    (t.clone(), kept.unwrap_or_else(|| initial_state(t)))
-                })
-                .collect(),
-        )
+        let mut to_list = Vec::new();
+        let states = targets
+            .iter()
+            .map(|t| {
+                let key = t.key();
+                let kept = before
+                    .iter()
+                    .find(|(old, _)| old.key() == key)
+                    .map(|(_, state)| state.clone())
+                    .filter(|_| !keys.contains(&key));
+                let state = kept.unwrap_or_else(|| {
+                    let state = initial_state(t);
+                    if state == TargetState::Waiting {
+                        to_list.push(t.clone());
+                    }
+                    state
+                });
+                (t.clone(), state)
+            })
+            .collect();
+        (FleetScan::Targets(states), to_list)
     }
 
     /// The targets waiting to be listed, in order.
@@ -104,11 +113,6 @@ impl FleetScan {
         self.count(|s| *s == TargetState::Listed)
     }
 
-    /// Targets whose scan has ended, listed or failed.
-    pub fn ended(&self) -> usize {
-        self.count(|s| matches!(s, TargetState::Listed | TargetState::Failed(_)))
-    }
-
     fn count(&self, which: impl Fn(&TargetState) -> bool) -> usize {
         self.states().iter().filter(|(_, s)| which(s)).count()
     }
@@ -141,14 +145,73 @@ impl FleetScan {
                 count_text(read, "secret", "secrets"),
                 grouped(found)
             ),
-            _ => format!(
-                "Listed {} of {} account-regions · {} read · {} scheduled for deletion…",
-                grouped(self.ended()),
-                grouped(self.states().len()),
-                count_text(read, "secret", "secrets"),
-                grouped(found)
-            ),
+            _ => {
+                let failed = self.failures().len();
+                let failed = if failed > 0 {
+                    format!(" ({} could not be listed)", grouped(failed))
+                } else {
+                    String::new()
+                };
+                format!(
+                    "Listed {} of {} account-regions{failed} · {} read · {} scheduled for deletion…",
+                    grouped(self.listed()),
+                    grouped(self.states().len()),
+                    count_text(read, "secret", "secrets"),
+                    grouped(found)
+                )
+            }
         }
+    }
+
+    /// What the live region says once every target was listed or failed. `shown` rows are in
+    /// the table, `unfinished` of them from targets that could not be listed to their end (the
+    /// table keeps what was listed of them); `narrowed` is how many rows a search or filter
+    /// leaves, and whether the filter is by account or region.
+    pub fn ended_text(
+        &self,
+        shown: usize,
+        unfinished: usize,
+        narrowed: Option<(usize, bool)>,
+    ) -> String {
+        if matches!(self, FleetScan::SettingsFailed(_)) {
+            return "Could not read the proxy's settings.".into();
+        }
+        let mut said = format!(
+            "{} scheduled for deletion",
+            count_text(shown, "secret", "secrets")
+        );
+        if unfinished > 0 {
+            let place = if self.several() {
+                "from account-regions that could not be listed to the end"
+            } else {
+                "listed before the error"
+            };
+            said = format!("{said} ({} {place})", grouped(unfinished));
+        }
+        said.push('.');
+        match narrowed {
+            Some((matches, true)) => said = format!("{said} {} shown.", grouped(matches)),
+            Some((matches, false)) => {
+                said = format!(
+                    "{said} {} the search.",
+                    count_text(matches, "matches", "match")
+                )
+            }
+            None => {}
+        }
+        let failed = self.failures().len();
+        if failed > 0 {
+            said = if self.several() {
+                format!(
+                    "{said} {} of {} could not be listed.",
+                    grouped(failed),
+                    count_text(self.states().len(), "account-region", "account-regions")
+                )
+            } else {
+                format!("{said} The list could not be loaded to its end.")
+            };
+        }
+        said
     }
 }
 
@@ -216,9 +279,10 @@ mod tests {
         scan.set(&t[1].key(), TargetState::Failed(denied()));
         assert!(!scan.is_running());
         assert!(!scan.all_listed());
-        assert_eq!((scan.listed(), scan.ended()), (1, 2));
+        assert_eq!((scan.listed(), scan.failures().len()), (1, 1));
         // Retry only the failed one: the listed one keeps its state.
-        let again = scan.retry(&t, &[t[1].key()]);
+        let (again, to_list) = scan.retry(&t, &[t[1].key()]);
+        assert_eq!(to_list, vec![t[1].clone()]);
         assert_eq!(again.waiting(), vec![t[1].clone()]);
         assert_eq!(again.listed(), 1);
         let mut again = again;
@@ -236,9 +300,65 @@ mod tests {
         let after = targets(&[Some("111111111111"), Some("333333333333")]);
         let mut listed = scan.clone();
         listed.set(&before[0].key(), TargetState::Listed);
-        let again = listed.retry(&after, &[before[1].key()]);
+        let (again, to_list) = listed.retry(&after, &[before[1].key()]);
+        assert_eq!(to_list, vec![after[1].clone()]);
         assert_eq!(again.waiting(), vec![after[1].clone()]);
         assert_eq!(again.listed(), 1);
+    }
+
+    #[test]
+    fn a_retry_while_targets_still_wait_their_turn_lists_only_the_failed_ones() {
+        let t = targets(&[
+            Some("111111111111"),
+            Some("222222222222"),
+            Some("333333333333"),
+        ]);
+        let mut scan = FleetScan::start(&t);
+        // The first fails at once; the other two are still queued behind the bound.
+        scan.set(&t[0].key(), TargetState::Failed(denied()));
+        let (again, to_list) = scan.retry(&t, &[t[0].key()]);
+        assert_eq!(to_list, vec![t[0].clone()]);
+        // All three wait, but the two queued ones are already in the queue.
+        assert_eq!(again.waiting().len(), 3);
+        // A retried target whose account is still unknown cannot be called: not listed.
+        let unknown = targets(&[None]);
+        let (_, to_list) = FleetScan::start(&unknown).retry(&unknown, &[unknown[0].key()]);
+        assert!(to_list.is_empty());
+    }
+
+    #[test]
+    fn the_end_of_a_scan_counts_the_rows_shown_and_says_which_are_unfinished() {
+        let t = targets(&[Some("111111111111"), Some("222222222222")]);
+        let mut scan = FleetScan::start(&t);
+        scan.set(&t[0].key(), TargetState::Listed);
+        scan.set(&t[1].key(), TargetState::Listed);
+        assert_eq!(
+            scan.ended_text(14, 0, None),
+            "14 secrets scheduled for deletion."
+        );
+        assert_eq!(
+            scan.ended_text(1, 0, Some((0, false))),
+            "1 secret scheduled for deletion. 0 match the search."
+        );
+        scan.set(&t[1].key(), TargetState::Failed(denied()));
+        assert_eq!(
+            scan.ended_text(18, 4, Some((3, true))),
+            "18 secrets scheduled for deletion (4 from account-regions that could not be listed \
+             to the end). 3 shown. 1 of 2 account-regions could not be listed."
+        );
+        let one = targets(&[Some("111111111111")]);
+        let mut single = FleetScan::start(&one);
+        single.set(&one[0].key(), TargetState::Failed(denied()));
+        assert_eq!(
+            single.ended_text(5, 5, None),
+            "5 secrets scheduled for deletion (5 listed before the error). The list could not \
+             be loaded to its end."
+        );
+        let unread = FleetScan::SettingsFailed(denied());
+        assert_eq!(
+            unread.ended_text(5, 0, None),
+            "Could not read the proxy's settings."
+        );
     }
 
     #[test]
@@ -258,7 +378,8 @@ mod tests {
         many.set(&t[1].key(), TargetState::Failed(denied()));
         assert_eq!(
             many.progress_text(4210, 1),
-            "Listed 2 of 3 account-regions · 4,210 secrets read · 1 scheduled for deletion…"
+            "Listed 1 of 3 account-regions (1 could not be listed) · 4,210 secrets read · 1 scheduled \
+             for deletion…"
         );
     }
 }

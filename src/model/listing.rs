@@ -42,6 +42,14 @@ impl Listing {
         self.seen.len()
     }
 
+    /// How many rows shown are of these targets (keys).
+    pub fn rows_of(&self, targets: &[String]) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| targets.iter().any(|t| id_in(&r.id, t)))
+            .count()
+    }
+
     /// A scan of `target` (its key) starts: its rows stay shown until it completes.
     pub fn begin_scan(&mut self, target: &str) {
         self.seen.retain(|id| !id_in(id, target));
