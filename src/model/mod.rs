@@ -1,6 +1,7 @@
 //! Pure logic with no browser in it, tested natively with `cargo test`: date reasoning, the
 //! listing and its paging, sorting and filtering, text formatting.
 
+pub mod bulk_run;
 pub mod clock;
 pub mod deadline;
 pub mod fleet_scan;
@@ -9,6 +10,7 @@ pub mod listing;
 pub mod reorder;
 pub mod search_steps;
 pub mod secret_row;
+pub mod selection;
 pub mod table_view;
 pub mod target;
 pub mod time_units;
