@@ -30,7 +30,10 @@ describe('fleet', () => {
     assert.equal(config.targets.length, 6, JSON.stringify(config.targets));
 
     const headers = (await table(page).getByRole('columnheader').allInnerTexts()).map((s) => s.trim());
-    assert.deepEqual(headers.slice(0, 4).map((h) => h.replace(/[▲▼↕]/g, '').trim()),
+    // The first column holds the "Select all shown" checkbox.
+    assert.equal(await table(page).getByRole('columnheader').first()
+      .getByRole('checkbox', { name: 'Select all shown' }).count(), 1);
+    assert.deepEqual(headers.slice(1, 5).map((h) => h.replace(/[▲▼↕]/g, '').trim()),
       ['Name', 'Account', 'Region', 'Description']);
     // Every listable target's secrets, each row naming its place.
     for (const t of listable()) {

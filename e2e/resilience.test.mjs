@@ -55,6 +55,8 @@ describe('proxy stopped and restarted', () => {
       await waitForListing(page, n);
       await page.getByText('Read-only: the proxy refuses restores').waitFor();
       assert.equal(await page.getByRole('button', { name: /^Cancel deletion/ }).count(), 0, 'no Cancel deletion button');
+      // Nothing to select either: no checkboxes, no bulk button.
+      assert.equal(await page.getByRole('checkbox').count(), 0, 'no checkboxes');
       const rows = page.getByRole('table', { name: /Secrets scheduled for deletion/ }).getByRole('row');
       assert.equal(await rows.filter({ hasText: 'Read-only' }).count(), n, 'every row says Read-only');
       assert.equal((await env.stack.admin('scheduled')).length, n, 'nothing was restored');

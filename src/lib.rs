@@ -5,11 +5,13 @@
 //! - `api`: the HTTP client for the signing proxy, error mapping, retry policy.
 //! - `model`: pure logic (dates, listing, sorting, filtering), tested natively.
 //! - `state`: reactive state and the scan/restore controllers.
+//! - `bulk`: the selection and the bulk Cancel deletion.
 //! - `components`: the views.
 //! - `browser`: thin wrappers over browser APIs.
 
 pub mod api;
 pub mod browser;
+pub mod bulk;
 pub mod components;
 pub mod model;
 pub mod state;

@@ -17,7 +17,7 @@ use crate::api::error::{ApiError, ErrorKind, Operation};
 use crate::browser;
 use crate::model::clock::IGNORED_SKEW_MS;
 use crate::model::fleet_scan::{FleetScan, TargetState};
-use crate::model::format::{count_text, grouped};
+use crate::model::format::grouped;
 use crate::model::listing::{Listing, Pager};
 use crate::model::secret_row::SecretRow;
 use crate::model::table_view::{RowFilter, Sort, matching, query_terms, sorted_rows};
@@ -50,7 +50,7 @@ pub enum Tone {
 }
 
 impl Announcement {
-    fn new(tone: Tone, text: String) -> Self {
+    pub fn new(tone: Tone, text: String) -> Self {
         Announcement { text, tone }
     }
 }

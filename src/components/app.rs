@@ -3,11 +3,14 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::browser;
+use crate::bulk::BulkRestore;
+use crate::components::bulk_dialog::BulkDialog;
 use crate::components::live_region::LiveRegion;
 use crate::components::page_header::PageHeader;
 use crate::components::restore_dialog::RestoreDialog;
 use crate::components::scan_status::ScanStatusBar;
 use crate::components::secrets_table::SecretsTable;
+use crate::components::selection_bar::SelectionBar;
 use crate::components::toolbar::Toolbar;
 use crate::state::Dashboard;
 
@@ -15,6 +18,7 @@ use crate::state::Dashboard;
 pub fn App() -> impl IntoView {
     let dashboard = Dashboard::new();
     provide_context(dashboard);
+    provide_context(BulkRestore::new(dashboard));
     dashboard.refresh();
     // "Time left" must stay true while the page is open.
     set_interval(
@@ -27,9 +31,11 @@ pub fn App() -> impl IntoView {
         <main id="main">
             <LiveRegion />
             <Toolbar />
+            <SelectionBar />
             <ScanStatusBar />
             <SecretsTable />
         </main>
         <RestoreDialog />
+        <BulkDialog />
     }
 }

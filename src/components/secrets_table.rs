@@ -4,7 +4,9 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::browser;
+use crate::bulk::BulkRestore;
 use crate::components::row_list::RowList;
+use crate::components::selection_bar::SelectAllShown;
 use crate::model::deadline::Deadline;
 use crate::model::fleet_scan::FleetScan;
 use crate::model::format::reveal_invisible;
@@ -36,6 +38,8 @@ pub fn SecretsTable() -> impl IntoView {
         several_targets: dashboard.scan.with(FleetScan::several),
     });
     let several = move || look.with(|l| l.several_targets);
+    // A read-only proxy restores nothing, so nothing can be selected.
+    let selectable = move || look.with(|l| !l.read_only);
     let everywhere = move || {
         if several() {
             "Every account and region listed here has no secret scheduled for deletion. Nothing needs restoring."
@@ -53,11 +57,14 @@ pub fn SecretsTable() -> impl IntoView {
         </Show>
         <Show when=has_rows>
             <div class="table-wrap">
-                <table class="secrets" class:large=large class:fleet=several>
+                <table class="secrets" class:large=large class:fleet=several class:selectable=selectable>
                     // The sort order is conveyed by `aria-sort` on the headers.
                     <caption>"Secrets scheduled for deletion"</caption>
                     <thead>
                         <tr>
+                            <Show when=selectable>
+                                <SelectAllShown />
+                            </Show>
                             <SortHeader column=SortColumn::Name />
                             <Show when=several>
                                 <th scope="col">"Account"</th>
@@ -169,6 +176,35 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
             <td class="region">{target.region.clone()}</td>
         }
     });
+    let selectable = !dashboard.read_only();
+    let select = selectable.then(|| {
+        let bulk = expect_context::<BulkRestore>();
+        let id = row.id.clone();
+        let checked_id = id.clone();
+        view! {
+            <td class="select">
+                <input
+                    type="checkbox"
+                    aria-label=format!("Select {named}")
+                    prop:checked=move || bulk.selection.with(|s| s.contains(&checked_id))
+                    on:change:target=move |ev| {
+                        let checked = ev.target().checked();
+                        bulk.selection.update(|s| s.set(&id, checked));
+                    }
+                />
+            </td>
+        }
+    });
+    // Why a bulk restore did not bring it back, beside its name until the next run.
+    let reason = selectable.then(|| {
+        let bulk = expect_context::<BulkRestore>();
+        let id = row.id.clone();
+        move || {
+            bulk.reasons
+                .with(|r| r.get(&id).cloned())
+                .map(|words| view! { <span class="row-reason">{words}</span> })
+        }
+    });
     let actions = if dashboard.read_only() {
         Either::Left(view! { <span class="muted">"Read-only"</span> })
     } else {
@@ -206,9 +242,11 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
 
     view! {
         <tr class=clock(|d, now| format!("secret {}", d.urgency(now).css()))>
+            {select}
             <th scope="row" class="name">
                 <span class="secret-name">{row.name.clone()}</span>
                 {note.map(|note| view! { <span class="managed">{note}</span> })}
+                {reason}
             </th>
             {place}
             <td class="description">

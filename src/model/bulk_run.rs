@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::api::error::{ApiError, Operation};
 use crate::model::format::{count_text, grouped};
 use crate::model::secret_row::SecretRow;
 
@@ -24,6 +25,30 @@ pub enum ItemState {
     Unknown(String),
     /// Stop was pressed before its turn.
     NotStarted,
+}
+
+impl ItemState {
+    /// What RestoreSecret's outcome (after its retries and check) makes of a secret.
+    pub fn from_outcome<T>(outcome: &Result<T, ApiError>, name: &str) -> Self {
+        match outcome {
+            Ok(_) => ItemState::Restored,
+            Err(e) if e.outcome_unknown() => {
+                ItemState::Unknown(e.plain_words(Operation::Restore { name }))
+            }
+            Err(e) => ItemState::Failed(e.plain_words(Operation::Restore { name })),
+        }
+    }
+}
+
+impl ItemState {
+    /// What the row says when its restore did not succeed.
+    pub fn reason_text(&self) -> Option<String> {
+        match self {
+            ItemState::Failed(words) => Some(format!("Not restored: {words}")),
+            ItemState::Unknown(words) => Some(format!("Outcome unknown: {words}")),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -162,17 +187,6 @@ impl BulkRun {
             .collect()
     }
 
-    /// Why the restore of row `id` did not succeed, if it did not.
-    pub fn reason(&self, id: &str) -> Option<&str> {
-        self.items
-            .iter()
-            .find(|i| i.row.id == id)
-            .and_then(|i| match &i.state {
-                ItemState::Failed(words) | ItemState::Unknown(words) => Some(words.as_str()),
-                _ => None,
-            })
-    }
-
     /// "Restored 12 of 40", with what went wrong so far.
     pub fn progress_text(&self) -> String {
         let c = self.counts();
@@ -264,6 +278,26 @@ mod tests {
     }
 
     #[test]
+    fn outcomes_are_restored_refused_or_unknown() {
+        assert_eq!(
+            ItemState::from_outcome(&Ok::<(), ApiError>(()), "a"),
+            ItemState::Restored
+        );
+        let gone = ApiError::from_response(
+            400,
+            r#"{"__type":"ResourceNotFoundException","message":"no such secret"}"#,
+        );
+        assert!(matches!(
+            ItemState::from_outcome(&Err::<(), _>(gone), "prod/db"),
+            ItemState::Failed(words) if words.contains("prod/db") && words.contains("purged")
+        ));
+        assert!(matches!(
+            ItemState::from_outcome(&Err::<(), _>(ApiError::network("reset")), "prod/db"),
+            ItemState::Unknown(words) if words.contains("retrying is safe")
+        ));
+    }
+
+    #[test]
     fn each_secret_is_restored_once_however_often_it_is_given() {
         let t = targets(&["us-east-1"]);
         let a = row(&t[0], "a");
@@ -333,8 +367,10 @@ mod tests {
             run.retryable(),
             vec![started[1].clone(), started[2].clone()]
         );
-        assert_eq!(run.reason(&started[1].id), Some("Access denied"));
-        assert_eq!(run.reason(&started[0].id), None);
+        let reasons: Vec<_> = run.items().iter().map(|i| i.state.reason_text()).collect();
+        assert_eq!(reasons[1].as_deref(), Some("Not restored: Access denied"));
+        assert_eq!(reasons[2].as_deref(), Some("Outcome unknown: lost"));
+        assert_eq!(reasons[0], None);
         let c = run.counts();
         assert_eq!(
             (c.restored, c.failed, c.unknown, c.not_started),

@@ -42,6 +42,11 @@ impl Listing {
         self.seen.len()
     }
 
+    /// Whether the row `id` is listed.
+    pub fn has(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
+
     /// How many rows shown are of these targets (keys).
     pub fn rows_of(&self, targets: &[String]) -> usize {
         self.rows

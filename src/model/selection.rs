@@ -39,6 +39,10 @@ impl Selection {
         self.ids.is_empty()
     }
 
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(String::as_str)
+    }
+
     pub fn contains(&self, id: &str) -> bool {
         self.ids.contains(id)
     }

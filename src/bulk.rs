@@ -1,0 +1,244 @@
+//! Bulk Cancel deletion: the rows selected, the one confirmation for all of them, and the run
+//! that restores them (bounds and outcomes in `model::bulk_run`). Components read this from
+//! context beside `state::Dashboard`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use leptos::html::Dialog;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::client::Client;
+use crate::api::error::ApiError;
+use crate::browser;
+use crate::model::bulk_run::{BulkRun, ItemState};
+use crate::model::secret_row::SecretRow;
+use crate::model::selection::Selection;
+use crate::state::{Announcement, Dashboard, Tone};
+
+/// How often, at most, the live region repeats a running bulk restore's progress: screen
+/// readers cannot keep up with one message per secret.
+const ANNOUNCE_EVERY_MS: f64 = 2_000.0;
+
+#[derive(Clone, Copy)]
+pub struct BulkRestore {
+    dashboard: Dashboard,
+    /// The rows chosen, by id.
+    pub selection: RwSignal<Selection>,
+    /// The run the dialog shows: `None` until Confirm.
+    pub run: RwSignal<Option<BulkRun>>,
+    /// Why each row whose restore did not succeed did not, by id: shown on the row.
+    pub reasons: Memo<HashMap<String, String>>,
+    pub dialog: NodeRef<Dialog>,
+    last_announced: StoredValue<f64>,
+}
+
+impl BulkRestore {
+    /// Creates the state in the current reactive owner.
+    pub fn new(dashboard: Dashboard) -> Self {
+        let selection = RwSignal::new(Selection::default());
+        let run = RwSignal::new(None::<BulkRun>);
+        let reasons = Memo::new(move |_| {
+            run.with(|run| {
+                run.iter()
+                    .flat_map(|run| run.items())
+                    .filter_map(|item| Some((item.row.id.clone(), item.state.reason_text()?)))
+                    .collect()
+            })
+        });
+        // Rows that leave the list (restored one by one, purged, of a target no longer
+        // served) leave the selection.
+        Effect::new(move |_| {
+            dashboard.listing.with(|listing| {
+                let stale = selection.with_untracked(|s| s.ids().any(|id| !listing.has(id)));
+                if stale {
+                    selection.update(|s| s.keep_only(|id| listing.has(id)));
+                }
+            });
+        });
+        BulkRestore {
+            dashboard,
+            selection,
+            run,
+            reasons,
+            dialog: NodeRef::new(),
+            last_announced: StoredValue::new(0.0),
+        }
+    }
+
+    /// The selected rows, in the table's order, those the search hides included.
+    pub fn selected_rows(self) -> Vec<Arc<SecretRow>> {
+        self.selection.with(|selection| {
+            self.dashboard.sorted.with(|rows| {
+                rows.iter()
+                    .filter(|r| selection.contains(&r.id))
+                    .cloned()
+                    .collect()
+            })
+        })
+    }
+
+    /// Whether a run is under way (the dialog then stays open).
+    pub fn is_running(self) -> bool {
+        self.run
+            .with(|r| r.as_ref().is_some_and(BulkRun::is_running))
+    }
+
+    pub fn is_running_untracked(self) -> bool {
+        self.run
+            .with_untracked(|r| r.as_ref().is_some_and(BulkRun::is_running))
+    }
+
+    /// Opens the confirmation for the rows selected now.
+    pub fn open(self) {
+        if self.selection.with_untracked(Selection::is_empty)
+            || self.dashboard.read_only_untracked()
+            || self.is_running_untracked()
+        {
+            return;
+        }
+        self.run.set(None);
+        if let Some(dialog) = self.dialog.get_untracked()
+            && !dialog.open()
+        {
+            // Focuses the dialog's `autofocus` button: Cancel.
+            let _ = dialog.show_modal();
+        }
+    }
+
+    pub fn close(self) {
+        if self.is_running_untracked() {
+            return;
+        }
+        if let Some(dialog) = self.dialog.get_untracked() {
+            dialog.close();
+        }
+    }
+
+    /// Confirm: one RestoreSecret for each selected secret. A second Confirm (a double click)
+    /// finds the run already made and sends nothing.
+    pub fn confirm(self) {
+        if self.run.with_untracked(Option::is_some) || self.dashboard.read_only_untracked() {
+            return;
+        }
+        let rows = untrack(|| self.selected_rows());
+        if rows.is_empty() {
+            return;
+        }
+        self.start(rows);
+    }
+
+    /// "Retry failed": the refused and unknown ones of the last run, still listed, once more.
+    pub fn retry_failed(self) {
+        if self.is_running_untracked() {
+            return;
+        }
+        let rows: Vec<_> = self.run.with_untracked(|r| {
+            r.iter()
+                .flat_map(BulkRun::retryable)
+                .filter(|row| self.dashboard.listing.with_untracked(|l| l.has(&row.id)))
+                .collect()
+        });
+        if !rows.is_empty() {
+            self.start(rows);
+        }
+    }
+
+    /// Stop: no further restore starts; those sent finish and are reported.
+    pub fn stop(self) {
+        self.run.update(|r| {
+            if let Some(run) = r {
+                run.stop();
+            }
+        });
+        self.after_answer();
+    }
+
+    fn start(self, rows: Vec<Arc<SecretRow>>) {
+        let total = rows.len();
+        self.run.set(Some(BulkRun::new(rows)));
+        self.last_announced.set_value(browser::now_ms());
+        self.dashboard.announcement.set(Announcement::new(
+            Tone::Info,
+            format!("Restoring {} secrets…", total),
+        ));
+        self.start_next();
+    }
+
+    /// Sends as many restores as the bounds allow.
+    fn start_next(self) {
+        let Some(rows) = self
+            .run
+            .try_update(|r| r.as_mut().map(BulkRun::start_next).unwrap_or_default())
+        else {
+            return;
+        };
+        for row in rows {
+            spawn_local(async move {
+                let outcome = match Client::from_page().at(&row.target) {
+                    Some(client) => client.restore_secret(&row.arn, &row.name).await,
+                    None => Err(ApiError::network(
+                        "the dashboard has no address for this account and region",
+                    )),
+                };
+                self.answered(&row, outcome);
+            });
+        }
+    }
+
+    fn answered<T>(self, row: &SecretRow, outcome: Result<T, ApiError>) {
+        let state = ItemState::from_outcome(&outcome, &row.name);
+        if state == ItemState::Restored {
+            // Trust the answer, not a re-list: ListSecrets lags for minutes.
+            self.dashboard.listing.update(|l| {
+                l.mark_gone(&row.id);
+            });
+            self.selection.update(|s| s.set(&row.id, false));
+        }
+        if self
+            .run
+            .try_update(|r| {
+                if let Some(run) = r {
+                    run.finish(&row.id, state);
+                }
+            })
+            .is_none()
+        {
+            return;
+        }
+        self.start_next();
+        self.after_answer();
+    }
+
+    /// Says how it is going now and then, and what it did once nothing is pending.
+    fn after_answer(self) {
+        let Some((running, progress, summary, failed)) = self.run.with_untracked(|r| {
+            r.as_ref().map(|run| {
+                let c = run.counts();
+                (
+                    run.is_running(),
+                    run.progress_text(),
+                    run.summary_text(),
+                    c.failed + c.unknown > 0,
+                )
+            })
+        }) else {
+            return;
+        };
+        if running {
+            let now = browser::now_ms();
+            if now - self.last_announced.get_value() >= ANNOUNCE_EVERY_MS {
+                self.last_announced.set_value(now);
+                self.dashboard
+                    .announcement
+                    .set(Announcement::new(Tone::Info, format!("{progress}…")));
+            }
+            return;
+        }
+        let tone = if failed { Tone::Failure } else { Tone::Success };
+        self.dashboard
+            .announcement
+            .set(Announcement::new(tone, summary));
+    }
+}

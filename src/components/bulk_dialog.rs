@@ -1,0 +1,233 @@
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::browser;
+use crate::bulk::BulkRestore;
+use crate::model::bulk_run::{BulkItem, BulkRun, ItemState};
+use crate::model::format::{grouped, reveal_invisible};
+use crate::model::secret_row::SecretRow;
+use crate::state::Dashboard;
+
+/// The one confirmation for every selected secret: a native modal `<dialog>` labelled as an
+/// alert dialog, Cancel focused first. After Confirm it shows the run: a progress bar, Stop, and
+/// what became of each secret, with "Retry failed" for those that did not come back.
+#[component]
+pub fn BulkDialog() -> impl IntoView {
+    let dashboard = expect_context::<Dashboard>();
+    let bulk = expect_context::<BulkRestore>();
+    let dialog_ref = bulk.dialog;
+    let running = move || bulk.is_running();
+    let confirmed = move || bulk.run.with(Option::is_some);
+    // Before Confirm: the selection as it is now. After: the run's own secrets.
+    let items = move || -> Vec<BulkItem> {
+        match bulk.run.get() {
+            Some(run) => run.items().to_vec(),
+            None => bulk
+                .selected_rows()
+                .into_iter()
+                .map(|row| BulkItem {
+                    row,
+                    state: ItemState::Queued,
+                })
+                .collect(),
+        }
+    };
+    let count = move || items().len();
+    let title = move || match count() {
+        1 => "Cancel deletion of 1 secret?".to_string(),
+        n => format!("Cancel deletion of {} secrets?", grouped(n)),
+    };
+    let on_close = move |_| {
+        if bulk.is_running_untracked() {
+            // Restores that were sent cannot be called back, and the run reports to this
+            // dialog: Escape must not hide it (Stop is the way to end it early).
+            if let Some(dialog) = dialog_ref.get_untracked() {
+                let _ = dialog.show_modal();
+            }
+            return;
+        }
+        // The run stays: its failed rows keep their reasons until the next confirmation.
+        let done = bulk.run.with_untracked(Option::is_some);
+        if !(done && browser::focus_by_id("bulk-restore")) {
+            browser::focus_by_id("search");
+        }
+    };
+    let on_backdrop_click = move |ev: leptos::ev::MouseEvent| {
+        let on_dialog = ev
+            .target()
+            .zip(dialog_ref.get_untracked())
+            .is_some_and(|(target, dialog)| target == ****dialog);
+        if on_dialog && ev.detail() < 2 {
+            bulk.close();
+        }
+    };
+    let confirm = move |_| {
+        bulk.confirm();
+        // Confirm gives way to Stop: focus goes there, not to the page.
+        focus_once_drawn("bulk-stop");
+    };
+    let progress = move || {
+        bulk.run.with(|run| {
+            run.as_ref().map(|run| {
+                let c = run.counts();
+                let done = c.total - c.pending;
+                let text = if run.is_running() {
+                    run.progress_text()
+                } else {
+                    run.summary_text()
+                };
+                view! {
+                    <div class="bulk-progress">
+                        <progress
+                            max=c.total
+                            value=done
+                            aria-label="Restores done"
+                            aria-valuetext=text.clone()
+                        ></progress>
+                        <p class="bulk-progress-text">{text}</p>
+                    </div>
+                }
+            })
+        })
+    };
+    let retry_count = move || {
+        bulk.run
+            .with(|r| r.as_ref().map_or(0, |r| r.retryable().len()))
+    };
+    let can_retry = move || retry_count() != 0;
+    let actions = move || {
+        if !confirmed() {
+            return view! {
+                <button type="button" class="secondary" autofocus on:click=move |_| bulk.close()>
+                    "Cancel"
+                </button>
+                <button
+                    type="button"
+                    class="primary"
+                    aria-disabled=move || if dashboard.read_only() { "true" } else { "false" }
+                    on:click=confirm
+                >
+                    {move || format!("Confirm restore of {}", grouped(count()))}
+                </button>
+            }
+            .into_any();
+        }
+        if running() {
+            return view! {
+                <button
+                    type="button"
+                    id="bulk-stop"
+                    aria-disabled=move || {
+                        if bulk.run.with(|r| r.as_ref().is_some_and(BulkRun::stopped)) { "true" } else { "false" }
+                    }
+                    on:click=move |_| bulk.stop()
+                >
+                    "Stop"
+                </button>
+            }.into_any();
+        }
+        view! {
+            <Show when=can_retry>
+                <button
+                    type="button"
+                    id="bulk-retry"
+                    on:click=move |_| {
+                        bulk.retry_failed();
+                        focus_once_drawn("bulk-stop");
+                    }
+                >
+                    {move || format!("Retry failed ({})", grouped(retry_count()))}
+                </button>
+            </Show>
+            <button type="button" class="secondary" id="bulk-close" on:click=move |_| bulk.close()>
+                "Close"
+            </button>
+        }
+        .into_any()
+    };
+    // Once the run ends, focus moves to what can be done next, not left on the vanished Stop.
+    Effect::new(move |was_running: Option<bool>| {
+        let now_running = running();
+        if was_running == Some(true) && !now_running {
+            spawn_local(async {
+                browser::next_frame().await;
+                if !browser::focus_by_id("bulk-retry") {
+                    browser::focus_by_id("bulk-close");
+                }
+            });
+        }
+        now_running
+    });
+
+    view! {
+        <dialog
+            node_ref=dialog_ref
+            class="restore-dialog bulk-dialog"
+            role="alertdialog"
+            aria-modal="true"
+            aria-labelledby="bulk-title"
+            aria-describedby="bulk-description"
+            on:close=on_close
+            on:click=on_backdrop_click
+        >
+            <div class="dialog-body">
+                <h2 id="bulk-title">{title}</h2>
+                <p id="bulk-description">
+                    "Each secret below is restored in its own account and region: its scheduled deletion is cancelled and it becomes usable again with its value, versions and tags."
+                </p>
+                <ul class="bulk-items">
+                    {move || items().into_iter().map(item_view).collect_view()}
+                </ul>
+                {progress}
+                <div class="dialog-actions">{actions}</div>
+            </div>
+        </dialog>
+    }
+}
+
+/// One secret of the confirmation: name, where, time left, and once the run is under way what
+/// became of it.
+fn item_view(item: BulkItem) -> impl IntoView {
+    let dashboard = expect_context::<Dashboard>();
+    let BulkItem { row, state } = item;
+    let place = row.target.place_text();
+    let left = row.deadline().time_left_text(dashboard.now.get_untracked());
+    let status = status_text(&state);
+    let class = match state {
+        ItemState::Restored => "bulk-item restored",
+        ItemState::Failed(_) | ItemState::Unknown(_) => "bulk-item failed",
+        _ => "bulk-item",
+    };
+    view! {
+        <li class=class>
+            <span class="bulk-name"><bdi>{revealed_name(&row)}</bdi></span>
+            <span class="bulk-place">{place}</span>
+            <span class="bulk-left">{left}</span>
+            {status.map(|s| view! { <span class="bulk-status">{s}</span> })}
+        </li>
+    }
+}
+
+/// Focuses the element `id` once the view that holds it has been drawn.
+fn focus_once_drawn(id: &'static str) {
+    spawn_local(async move {
+        browser::next_frame().await;
+        browser::focus_by_id(id);
+    });
+}
+
+fn revealed_name(row: &Arc<SecretRow>) -> String {
+    reveal_invisible(&row.name).unwrap_or_else(|| row.name.clone())
+}
+
+fn status_text(state: &ItemState) -> Option<String> {
+    match state {
+        ItemState::Queued => None,
+        ItemState::Running => Some("Restoring…".into()),
+        ItemState::Restored => Some("Restored".into()),
+        ItemState::NotStarted => Some("Not started (stopped)".into()),
+        other => other.reason_text(),
+    }
+}
