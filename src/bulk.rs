@@ -15,7 +15,7 @@ use crate::browser;
 use crate::model::bulk_run::{BulkRun, ItemState};
 use crate::model::secret_row::SecretRow;
 use crate::model::selection::Selection;
-use crate::state::{Announcement, Dashboard, Tone};
+use crate::state::{Announcement, Dashboard, Tone, mark_once_rendered};
 
 /// How often, at most, the live region repeats a running bulk restore's progress: screen
 /// readers cannot keep up with one message per secret.
@@ -195,6 +195,13 @@ impl BulkRestore {
                 l.mark_gone(&row.id);
             });
             self.selection.update(|s| s.set(&row.id, false));
+            if self
+                .run
+                .with_untracked(|r| r.as_ref().is_some_and(|r| r.counts().restored == 0))
+            {
+                // `make bench`: the time to the first row leaving the table.
+                spawn_local(mark_once_rendered("undelete:bulk-first-gone"));
+            }
         }
         if self
             .run
@@ -236,6 +243,7 @@ impl BulkRestore {
             }
             return;
         }
+        spawn_local(mark_once_rendered("undelete:bulk-complete"));
         let tone = if failed { Tone::Failure } else { Tone::Success };
         self.dashboard
             .announcement

@@ -629,7 +629,7 @@ impl Batch {
 /// Records a `performance` mark once the next frame is rendered: the reactive DOM updates (which
 /// run as microtasks) have put the latest rows on the page, and that frame has laid them out and
 /// painted them. The benchmark's figures include rendering them.
-async fn mark_once_rendered(name: &'static str) {
+pub(crate) async fn mark_once_rendered(name: &'static str) {
     browser::after_next_paint().await;
     browser::mark(name);
 }
