@@ -178,3 +178,53 @@ pub fn meta_content(name: &str) -> Option<String> {
         .ok()?;
     Some(meta.content())
 }
+
+/// The page's query string (`location.search`, with its `?`, or empty).
+pub fn location_search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// This page's address with `search` as its query string (the path and hash kept).
+pub fn url_with_search(search: &str) -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return search.to_string();
+    };
+    let origin = location.origin().unwrap_or_default();
+    let path = location.pathname().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    format!("{origin}{path}{search}{hash}")
+}
+
+/// Replaces the current history entry's query string with `search`, without a navigation.
+pub fn replace_search(search: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if window.location().search().ok().as_deref() == Some(search) {
+        return;
+    }
+    let path = window.location().pathname().unwrap_or_default();
+    let hash = window.location().hash().unwrap_or_default();
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(
+            &JsValue::NULL,
+            "",
+            Some(&format!("{path}{search}{hash}")),
+        );
+    }
+}
+
+/// Puts `text` on the clipboard. Fails where the page may not (not a secure context, or
+/// permission refused).
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    let clipboard = web_sys::window()
+        .ok_or("no window")?
+        .navigator()
+        .clipboard();
+    JsFuture::from(clipboard.write_text(text))
+        .await
+        .map(|_| ())
+        .map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))
+}

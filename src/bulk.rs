@@ -13,6 +13,7 @@ use crate::api::client::Client;
 use crate::api::error::ApiError;
 use crate::browser;
 use crate::model::bulk_run::{BulkRun, ItemState};
+use crate::model::format::count_text;
 use crate::model::secret_row::SecretRow;
 use crate::model::selection::Selection;
 use crate::state::{Announcement, Dashboard, Tone, mark_once_rendered};
@@ -31,6 +32,9 @@ pub struct BulkRestore {
     /// Why each row whose restore did not succeed did not, by id: shown on the row.
     pub reasons: Memo<HashMap<String, String>>,
     pub dialog: NodeRef<Dialog>,
+    /// What the dialog's live region says: the run's progress now and then, and its outcome.
+    /// (While the modal dialog is open the page behind it, its live region included, is inert.)
+    pub said: RwSignal<String>,
     last_announced: StoredValue<f64>,
 }
 
@@ -63,6 +67,7 @@ impl BulkRestore {
             run,
             reasons,
             dialog: NodeRef::new(),
+            said: RwSignal::new(String::new()),
             last_announced: StoredValue::new(0.0),
         }
     }
@@ -99,6 +104,7 @@ impl BulkRestore {
             return;
         }
         self.run.set(None);
+        self.said.set(String::new());
         if let Some(dialog) = self.dialog.get_untracked()
             && !dialog.open()
         {
@@ -159,9 +165,9 @@ impl BulkRestore {
         let total = rows.len();
         self.run.set(Some(BulkRun::new(rows)));
         self.last_announced.set_value(browser::now_ms());
-        self.dashboard.announcement.set(Announcement::new(
-            Tone::Info,
-            format!("Restoring {} secrets…", total),
+        self.said.set(format!(
+            "Restoring {}…",
+            count_text(total, "secret", "secrets")
         ));
         self.start_next();
     }
@@ -220,16 +226,9 @@ impl BulkRestore {
 
     /// Says how it is going now and then, and what it did once nothing is pending.
     fn after_answer(self) {
-        let Some((running, progress, summary, failed)) = self.run.with_untracked(|r| {
-            r.as_ref().map(|run| {
-                let c = run.counts();
-                (
-                    run.is_running(),
-                    run.progress_text(),
-                    run.summary_text(),
-                    c.failed + c.unknown > 0,
-                )
-            })
+        let Some((running, progress, summary)) = self.run.with_untracked(|r| {
+            r.as_ref()
+                .map(|run| (run.is_running(), run.progress_text(), run.summary_text()))
         }) else {
             return;
         };
@@ -237,13 +236,24 @@ impl BulkRestore {
             let now = browser::now_ms();
             if now - self.last_announced.get_value() >= ANNOUNCE_EVERY_MS {
                 self.last_announced.set_value(now);
-                self.dashboard
-                    .announcement
-                    .set(Announcement::new(Tone::Info, format!("{progress}…")));
+                self.said.set(format!("{progress}…"));
             }
             return;
         }
         spawn_local(mark_once_rendered("undelete:bulk-complete"));
+        self.said.set(summary);
+    }
+
+    /// The dialog was closed: the page's own live region says what the last run did.
+    pub fn closed(self) {
+        let Some((summary, failed)) = self.run.with_untracked(|r| {
+            r.as_ref().filter(|r| !r.is_running()).map(|run| {
+                let c = run.counts();
+                (run.summary_text(), c.failed + c.unknown > 0)
+            })
+        }) else {
+            return;
+        };
         let tone = if failed { Tone::Failure } else { Tone::Success };
         self.dashboard
             .announcement

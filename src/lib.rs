@@ -6,6 +6,7 @@
 //! - `model`: pure logic (dates, listing, sorting, filtering), tested natively.
 //! - `state`: reactive state and the scan/restore controllers.
 //! - `bulk`: the selection and the bulk Cancel deletion.
+//! - `links`: the view in the address, and links that open a secret's restore.
 //! - `components`: the views.
 //! - `browser`: thin wrappers over browser APIs.
 
@@ -13,6 +14,7 @@ pub mod api;
 pub mod browser;
 pub mod bulk;
 pub mod components;
+pub mod links;
 pub mod model;
 pub mod state;
 pub mod wire;

@@ -21,7 +21,7 @@ use crate::model::format::grouped;
 use crate::model::listing::{Listing, Pager};
 use crate::model::secret_row::SecretRow;
 use crate::model::table_view::{RowFilter, Sort, matching, query_terms, sorted_rows};
-use crate::model::target::{Target, targets_of};
+use crate::model::target::{Target, account_key_for, targets_of};
 use crate::wire::{ListSecretsRequest, ListSecretsResponse, ProxyConfig, SecretListEntry};
 
 /// ListSecrets' largest page.
@@ -94,6 +94,8 @@ pub struct Dashboard {
     pub account_filter: RwSignal<Option<String>>,
     /// The region shown, or every region.
     pub region_filter: RwSignal<Option<String>>,
+    /// Only rows of this exact name (a link to a name scheduled in several places).
+    pub name_filter: RwSignal<Option<String>>,
     /// The rows the table renders, in its order; rows the filter excludes are hidden, not
     /// removed.
     pub sorted: Memo<Vec<Arc<SecretRow>>>,
@@ -130,12 +132,14 @@ impl Dashboard {
         let sort = RwSignal::new(Sort::default());
         let account_filter = RwSignal::new(None::<String>);
         let region_filter = RwSignal::new(None::<String>);
+        let name_filter = RwSignal::new(None::<String>);
         let scan = RwSignal::new(FleetScan::ReadingSettings);
         let sorted = Memo::new(move |_| listing.with(|l| sorted_rows(l.rows(), sort.get())));
         let filter = Memo::new(move |_| RowFilter {
             terms: query_terms(&query.read()),
             account: account_filter.get(),
             region: region_filter.get(),
+            name: name_filter.get(),
         });
         let match_count = Memo::new(move |_| {
             let filter = filter.read();
@@ -235,6 +239,7 @@ impl Dashboard {
             sort,
             account_filter,
             region_filter,
+            name_filter,
             sorted,
             filter,
             match_count,
@@ -332,12 +337,14 @@ impl Dashboard {
         pass.enqueue(self, to_list);
     }
 
-    /// An account or region filter that names nothing the proxy serves any more shows all.
+    /// An account or region filter that names nothing the proxy serves any more shows all. An
+    /// account given by its label or ID (a link) becomes that account's key.
     fn drop_filters_not_in(self, targets: &[Arc<Target>]) {
-        if let Some(account) = self.account_filter.get_untracked()
-            && !targets.iter().any(|t| t.account_key() == account)
-        {
-            self.account_filter.set(None);
+        if let Some(account) = self.account_filter.get_untracked() {
+            let key = account_key_for(targets, &account).map(str::to_string);
+            if key.as_ref() != Some(&account) {
+                self.account_filter.set(key);
+            }
         }
         if let Some(region) = self.region_filter.get_untracked()
             && !targets.iter().any(|t| t.region == region)
@@ -407,12 +414,8 @@ impl Dashboard {
             .with_untracked(|l| (l.rows().len(), l.rows_of(&failed)));
         // A search typed during the scan: what it shows now, too.
         let narrowed = self.filter.with_untracked(|f| {
-            f.narrows().then(|| {
-                (
-                    self.match_count.get_untracked(),
-                    f.account.is_some() || f.region.is_some(),
-                )
-            })
+            f.narrows()
+                .then(|| (self.match_count.get_untracked(), f.by_place()))
         });
         let said = self
             .scan

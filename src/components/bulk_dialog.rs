@@ -50,6 +50,7 @@ pub fn BulkDialog() -> impl IntoView {
         }
         // The run stays: its failed rows keep their reasons until the next confirmation.
         let done = bulk.run.with_untracked(Option::is_some);
+        bulk.closed();
         if !(done && browser::focus_by_id("bulk-restore")) {
             browser::focus_by_id("search");
         }
@@ -73,20 +74,17 @@ pub fn BulkDialog() -> impl IntoView {
             run.as_ref().map(|run| {
                 let c = run.counts();
                 let done = c.total - c.pending;
-                let text = if run.is_running() {
-                    run.progress_text()
-                } else {
-                    run.summary_text()
-                };
                 view! {
                     <div class="bulk-progress">
                         <progress
                             max=c.total
                             value=done
                             aria-label="Restores done"
-                            aria-valuetext=text.clone()
+                            aria-valuetext=run.progress_text()
                         ></progress>
-                        <p class="bulk-progress-text">{text}</p>
+                        // The exact count for the eye; assistive technology has the bar's
+                        // value text and the status line below.
+                        <span class="bulk-count" aria-hidden="true">{run.progress_text()}</span>
                     </div>
                 }
             })
@@ -181,6 +179,11 @@ pub fn BulkDialog() -> impl IntoView {
                     {move || items().into_iter().map(item_view).collect_view()}
                 </ul>
                 {progress}
+                // Progress now and then, and the outcome: the page's own live region is inert
+                // behind this modal.
+                <p class="bulk-progress-text" role="status" aria-live="polite" aria-atomic="true">
+                    {move || bulk.said.get()}
+                </p>
                 <div class="dialog-actions">{actions}</div>
             </div>
         </dialog>

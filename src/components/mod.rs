@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod bulk_dialog;
+pub mod link_notice;
 pub mod live_region;
 pub mod page_header;
 pub mod restore_dialog;

@@ -1,8 +1,11 @@
 use leptos::prelude::*;
 
+use leptos::task::spawn_local;
+
 use crate::browser;
 use crate::model::deadline::Deadline;
 use crate::model::format::reveal_invisible;
+use crate::model::view_url::secret_link;
 use crate::state::{Dashboard, RestoreFailure};
 
 /// `text` with its invisible and reordering characters written out.
@@ -102,6 +105,45 @@ pub fn RestoreDialog() -> impl IntoView {
         format!("{when}{}.", deadline.time_left_text(dashboard.now.get()))
     };
     let busy = move || if pending.get() { "true" } else { "false" };
+    // Copy link: a URL that opens this same dialog (the ARN names one secret in one place).
+    let copied = RwSignal::new(None::<Result<String, String>>);
+    Effect::new(move |_| {
+        dashboard.dialog_for.track();
+        copied.set(None);
+    });
+    let copy_link = move |_| {
+        let Some(arn) = dashboard
+            .dialog_for
+            .with_untracked(|r| r.as_ref().map(|r| r.arn.clone()))
+        else {
+            return;
+        };
+        let url = browser::url_with_search(&secret_link(&arn));
+        spawn_local(async move {
+            let result = browser::copy_text(&url).await.map(|_| url.clone());
+            copied.set(Some(result.map_err(|_| url)));
+        });
+    };
+    let copy_result = move || {
+        copied.get().map(|result| match result {
+            Ok(_) => view! { <p class="copy-result" role="status">"Link copied."</p> }.into_any(),
+            // No clipboard here (a page served over plain HTTP from another host, or
+            // permission refused): the link to copy by hand, selected.
+            Err(url) => view! {
+                <p class="copy-result" role="status">
+                    <label for="secret-link">"Could not copy: copy this link."</label>
+                    <input
+                        id="secret-link"
+                        type="text"
+                        readonly
+                        prop:value=url
+                        on:focus:target=move |ev| ev.target().select()
+                    />
+                </p>
+            }
+            .into_any(),
+        })
+    };
     let failure = move || {
         let open_id = dashboard
             .dialog_for
@@ -167,10 +209,14 @@ pub fn RestoreDialog() -> impl IntoView {
                 {move || failure().map(|words| view! {
                     <p class="banner error" role="alert">{words}</p>
                 })}
+                {copy_result}
                 // While the request is out both buttons are `aria-disabled`, not `disabled`: a
                 // disabled button drops keyboard focus to <body>, and focus must stay here for the
                 // answer (the error above, or the next row after a success).
                 <div class="dialog-actions">
+                    <button type="button" class="link-copy" on:click=copy_link>
+                        "Copy link"
+                    </button>
                     <button
                         type="button"
                         class="secondary"

@@ -78,20 +78,32 @@ pub struct RowFilter {
     /// A target's [`Target::account_key`](crate::model::target::Target::account_key).
     pub account: Option<String>,
     pub region: Option<String>,
+    /// Only rows of exactly this name (a link whose name is scheduled in several places).
+    pub name: Option<String>,
 }
 
 impl RowFilter {
     pub fn shows(&self, row: &SecretRow) -> bool {
-        self.account
-            .as_ref()
-            .is_none_or(|a| *a == row.target.account_key())
+        self.name.as_ref().is_none_or(|n| *n == row.name)
+            && self
+                .account
+                .as_ref()
+                .is_none_or(|a| *a == row.target.account_key())
             && self.region.as_ref().is_none_or(|r| *r == row.target.region)
             && row.matches(&self.terms)
     }
 
     /// Whether it narrows the table at all.
     pub fn narrows(&self) -> bool {
-        !self.terms.is_empty() || self.account.is_some() || self.region.is_some()
+        !self.terms.is_empty()
+            || self.account.is_some()
+            || self.region.is_some()
+            || self.name.is_some()
+    }
+
+    /// Whether it narrows by anything but the search terms.
+    pub fn by_place(&self) -> bool {
+        self.account.is_some() || self.region.is_some() || self.name.is_some()
     }
 }
 
@@ -337,9 +349,17 @@ mod tests {
             terms: query_terms("shared"),
             account: Some("111111111111".into()),
             region: Some("eu-west-1".into()),
+            name: None,
         };
         assert_eq!(shown(&both).len(), 1);
         assert!(both.narrows() && !RowFilter::default().narrows());
+        // A link's name: that exact name only, in every place it is scheduled.
+        let by_name = RowFilter {
+            name: Some("shared".into()),
+            ..Default::default()
+        };
+        assert_eq!(shown(&by_name).len(), 2);
+        assert!(by_name.by_place() && !RowFilter::default().by_place());
         // Search by label and region too.
         let by_label = RowFilter {
             terms: query_terms("acct-1 eu-west"),

@@ -108,6 +108,14 @@ impl Target {
     }
 }
 
+/// The account key (`Target::account_key`) of the account that `text` names by key, ID or label.
+pub fn account_key_for<'a>(targets: &'a [Arc<Target>], text: &str) -> Option<&'a str> {
+    let by = |f: &dyn Fn(&Target) -> bool| targets.iter().find(|t| f(t)).map(|t| t.account_key());
+    by(&|t| t.account_key() == text)
+        .or_else(|| by(&|t| t.account.as_deref() == Some(text)))
+        .or_else(|| by(&|t| !t.label.is_empty() && t.label == text))
+}
+
 /// The targets of a proxy's settings, in its order. A proxy that lists none serves one: its
 /// region, at its default path.
 pub fn targets_of(config: &ProxyConfig) -> Vec<Arc<Target>> {
@@ -253,6 +261,13 @@ mod tests {
         assert_eq!(targets[0].place(), "123456789012 (us-east-1)");
         assert_eq!(targets[1].place_text(), "prod (210987654321) in eu-west-1");
         assert_eq!(targets[1].key(), "210987654321/eu-west-1");
+        // A link may name an account by ID or label.
+        assert_eq!(account_key_for(&targets, "prod"), Some("210987654321"));
+        assert_eq!(
+            account_key_for(&targets, "210987654321"),
+            Some("210987654321")
+        );
+        assert_eq!(account_key_for(&targets, "staging"), None);
     }
 
     #[test]

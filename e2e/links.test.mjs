@@ -1,0 +1,126 @@
+// Links (issue #18): the view in the address (?q= ?sort= ?account= ?region=), and ?secret= that
+// opens a secret's restore; Copy link. A fleet (own account + `staging`, two regions each), where
+// `shared/api-token` is scheduled in two places (moto, IAM on).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dialogFor, eventually, openPage, rowNames, table, useStack, waitForListing } from './harness.mjs';
+
+const STAGING = '210987654321';
+const SHARED = 'shared/api-token';
+
+describe('links', () => {
+  const env = useStack({ fleet: {} });
+  const rowsInAll = () => env.stack.state.targets.filter((t) => !t.denied)
+    .reduce((n, t) => n + t.scheduled.length, 0);
+  const search = (page) => page.getByRole('searchbox', { name: 'Search secrets' });
+  const count = (page) => page.locator('#match-count').innerText();
+
+  async function open(query) {
+    const opened = await openPage(env.browser, env.stack);
+    await opened.page.goto(`/${query}`);
+    return opened;
+  }
+
+  test('?secret=NAME opens its restore once listed; Copy link gives a URL that opens the same dialog', async () => {
+    const { page, context, problems } = await open('?secret=prod%2Fdb');
+    const dialog = dialogFor(page, 'prod/db');
+    await dialog.waitFor();
+    // The safe choice has focus, as when opened from the row.
+    assert.equal(await dialog.getByRole('button', { name: 'Cancel', exact: true })
+      .evaluate((el) => el === document.activeElement), true);
+    // Handled: the address no longer asks for it.
+    await eventually(async () => assert.equal(new URL(page.url()).searchParams.get('secret'), null));
+    const arn = env.stack.state.scheduled.find((s) => s.name === 'prod/db').arn;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.stack.baseURL.replace(/\/$/, '') });
+    await dialog.getByRole('button', { name: 'Copy link', exact: true }).click();
+    await dialog.getByText('Link copied.').waitFor();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(new URL(link).searchParams.get('secret'), arn, link);
+    assert.equal(new URL(link).origin, new URL(env.stack.baseURL).origin);
+    assert.deepEqual(problems, []);
+    await context.close();
+
+    const again = await openPage(env.browser, env.stack);
+    await again.page.goto(link);
+    const reopened = dialogFor(again.page, 'prod/db');
+    await reopened.waitFor();
+    assert.ok((await reopened.innerText()).includes(arn));
+    await again.context.close();
+  });
+
+  test('?secret=ARN opens exactly that copy of a name scheduled in two places', async () => {
+    const staging = env.stack.state.targets.find((t) => t.account === STAGING && t.region === 'us-east-1');
+    const arn = staging.scheduled.find((s) => s.name === SHARED).arn;
+    const { page, context } = await open(`?secret=${encodeURIComponent(arn)}`);
+    const dialog = dialogFor(page, SHARED);
+    await dialog.waitFor();
+    const text = await dialog.innerText();
+    assert.ok(text.includes(arn), text);
+    assert.match(text, new RegExp(`staging \\(${STAGING}\\)`));
+    assert.match(text, /us-east-1/);
+    await context.close();
+  });
+
+  test('a name scheduled in several places filters the table to them and asks to choose; an absent name says so', async () => {
+    const { page, context } = await open(`?secret=${encodeURIComponent(SHARED)}`);
+    await page.getByText(`${SHARED} is scheduled for deletion in 2 places: choose one.`).waitFor();
+    assert.equal(await page.getByRole('alertdialog').count(), 0, 'no dialog: the user chooses');
+    const total = rowsInAll();
+    await eventually(async () => assert.equal(await count(page), `Showing 2 of ${total}`));
+    assert.deepEqual(await rowNames(page), [SHARED, SHARED]);
+    await page.getByRole('button', { name: 'Show all secrets', exact: true }).click();
+    await eventually(async () => assert.equal(await count(page), `Showing ${total} of ${total}`));
+    await context.close();
+
+    const absent = await open('?secret=no%2Fsuch-secret');
+    await absent.page.getByText('No secret named no/such-secret is scheduled for deletion in the accounts and regions listed here; it may have been restored or purged, or live in an account this dashboard does not list.').waitFor();
+    await waitForListing(absent.page, total);
+    assert.equal(await absent.page.getByRole('alertdialog').count(), 0);
+    await absent.context.close();
+  });
+
+  test('?q=&sort=&region= reproduce a view; changes update the address in place; Back restores the last view', async () => {
+    const { page, context } = await open('?q=db&sort=name-desc&region=eu-west-1');
+    assert.equal(await search(page).inputValue(), 'db');
+    const nameHeader = table(page).getByRole('columnheader', { name: /^Name/ });
+    await eventually(async () => assert.equal(await nameHeader.getAttribute('aria-sort'), 'descending'));
+    await eventually(async () => assert.equal(await page.getByLabel('Region', { exact: true }).inputValue(), 'eu-west-1'));
+    const euDbs = env.stack.state.targets.filter((t) => t.region === 'eu-west-1')
+      .flatMap((t) => t.scheduled.map((s) => s.name)).filter((n) => n.includes('db'))
+      .sort((a, b) => b.localeCompare(a));
+    await eventually(async () => {
+      const shown = await table(page).getByRole('rowheader').evaluateAll((ths) =>
+        ths.filter((th) => !th.closest('tr').hidden).map((th) => th.textContent.trim()));
+      assert.deepEqual(shown, euDbs);
+    });
+    // A change: the address follows, without a new history entry per key.
+    const entries = await page.evaluate(() => history.length);
+    await search(page).fill('payments');
+    await eventually(async () => assert.equal(new URL(page.url()).searchParams.get('q'), 'payments'));
+    await nameHeader.getByRole('button').click();
+    await eventually(async () => assert.equal(new URL(page.url()).searchParams.get('sort'), 'name'));
+    assert.equal(await page.evaluate(() => history.length), entries);
+    // Another page, then Back: the view as it was left.
+    await page.goto('/?q=staging');
+    assert.equal(await search(page).inputValue(), 'staging');
+    await page.goBack();
+    await eventually(async () => assert.equal(await search(page).inputValue(), 'payments'));
+    assert.equal(new URL(page.url()).searchParams.get('sort'), 'name');
+    await context.close();
+  });
+
+  test('hostile values in the address are plain text', async () => {
+    const q = '<img src=x onerror="window.__pwned=1">';
+    const secret = '<script>window.__pwned=2</script>';
+    const { page, context, problems } = await open(`?q=${encodeURIComponent(q)}&secret=${encodeURIComponent(secret)}&sort=%22%3E&account=%00`);
+    await page.getByText(`No secret named ${secret} is scheduled for deletion`, { exact: false }).waitFor();
+    assert.equal(await search(page).inputValue(), q);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.equal(await page.locator('img[src="x"], main script').count(), 0);
+    // An unknown sort is the default order.
+    const timeLeft = table(page).getByRole('columnheader', { name: /^Time left/ });
+    if (await timeLeft.count()) assert.equal(await timeLeft.getAttribute('aria-sort'), 'ascending');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});

@@ -1,0 +1,120 @@
+//! Links: the view lives in the page's query string (`model::view_url`), kept up to date with
+//! `history.replaceState` as the search, sort and filters change, and read again when the
+//! history entry changes; and `?secret=` opens that secret's restore once it is listed
+//! (`model::secret_link`).
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::browser;
+use crate::model::fleet_scan::FleetScan;
+use crate::model::format::reveal_invisible;
+use crate::model::secret_link::{LinkOutcome, choose_text, not_found_text, resolve};
+use crate::model::view_url::ViewUrl;
+use crate::state::Dashboard;
+
+/// What a `?secret=` link led to, when it did not simply open the dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkNotice {
+    /// The name is scheduled in several places; the table shows only those.
+    Choose(String),
+    NotFound(String),
+}
+
+#[derive(Clone, Copy)]
+pub struct Links {
+    dashboard: Dashboard,
+    /// The secret a link asks for, until it is found or known to be absent.
+    wanted: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<LinkNotice>>,
+}
+
+impl Links {
+    /// Applies the page's query string to `dashboard` (before its first scan), and from then on
+    /// keeps the two in step.
+    pub fn start(dashboard: Dashboard) -> Self {
+        let links = Links {
+            dashboard,
+            wanted: RwSignal::new(None),
+            notice: RwSignal::new(None),
+        };
+        links.apply(&ViewUrl::parse(&browser::location_search()));
+        // The address follows the view. `replaceState`: typing a search must not fill the
+        // history with one entry per key.
+        Effect::new(move |_| {
+            let view = links.current_view();
+            browser::replace_search(&view.to_search());
+        });
+        // An entry of this page's history taken again (Back, Forward): its view.
+        let listener = window_event_listener(ev::popstate, move |_| {
+            links.apply(&ViewUrl::parse(&browser::location_search()));
+        });
+        on_cleanup(move || listener.remove());
+        Effect::new(move |_| links.follow());
+        links
+    }
+
+    /// The view as the address should hold it now.
+    fn current_view(self) -> ViewUrl {
+        let d = self.dashboard;
+        let mut view = ViewUrl::parse(&browser::location_search());
+        view.query = d.query.get();
+        view.sort = d.sort.get();
+        view.account = d.account_filter.get();
+        view.region = d.region_filter.get();
+        view.secret = self.wanted.get();
+        view
+    }
+
+    fn apply(self, view: &ViewUrl) {
+        let d = self.dashboard;
+        d.query.set(view.query.clone());
+        d.sort.set(view.sort);
+        d.account_filter.set(view.account.clone());
+        d.region_filter.set(view.region.clone());
+        self.wanted.set(view.secret.clone());
+        if view.secret.is_none() {
+            d.name_filter.set(None);
+            self.notice.set(None);
+        }
+    }
+
+    /// Decides a `?secret=` link as rows arrive: an ARN opens as soon as its row is listed, a
+    /// name once every target has been listed.
+    fn follow(self) {
+        let Some(wanted) = self.wanted.get() else {
+            return;
+        };
+        let d = self.dashboard;
+        let (over, all_listed) = d.scan.with(|s| {
+            (
+                matches!(s, FleetScan::Targets(_)) && !s.is_running(),
+                s.all_listed(),
+            )
+        });
+        let outcome = d.listing.with(|l| resolve(&wanted, l.rows(), over));
+        // In a sentence, characters that would reorder it or hide are written out.
+        let named = reveal_invisible(&wanted).unwrap_or_else(|| wanted.clone());
+        let notice = match outcome {
+            LinkOutcome::Wait => return,
+            LinkOutcome::Open(row) => {
+                d.open_dialog(row);
+                None
+            }
+            LinkOutcome::Choose(places) => {
+                d.name_filter.set(Some(wanted.clone()));
+                Some(LinkNotice::Choose(choose_text(&named, places)))
+            }
+            LinkOutcome::NotFound => Some(LinkNotice::NotFound(not_found_text(&named, all_listed))),
+        };
+        self.notice.set(notice);
+        // Done: the address no longer asks for it (a reload does not open it again).
+        self.wanted.set(None);
+    }
+
+    /// "Show all secrets": the table without the link's name filter.
+    pub fn dismiss(self) {
+        self.notice.set(None);
+        self.dashboard.name_filter.set(None);
+    }
+}
