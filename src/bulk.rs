@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::client::Client;
-use crate::api::error::ApiError;
+use crate::api::error::{ApiError, ErrorKind};
 use crate::browser;
 use crate::model::bulk_run::{BulkRun, ItemState};
 use crate::model::format::count_text;
@@ -137,7 +137,7 @@ impl BulkRestore {
 
     /// "Retry failed": the refused and unknown ones of the last run, still listed, once more.
     pub fn retry_failed(self) {
-        if self.is_running_untracked() {
+        if self.is_running_untracked() || self.dashboard.read_only_untracked() {
             return;
         }
         let rows: Vec<_> = self.run.with_untracked(|r| {
@@ -195,6 +195,19 @@ impl BulkRestore {
 
     fn answered<T>(self, row: &SecretRow, outcome: Result<T, ApiError>) {
         let state = ItemState::from_outcome(&outcome, &row.name);
+        if outcome
+            .as_ref()
+            .is_err_and(|e| e.kind == ErrorKind::ReadOnly)
+        {
+            // The proxy was restarted read-only: every other restore would be refused too. The
+            // rows lose their checkboxes once the settings are read again.
+            self.run.update(|r| {
+                if let Some(run) = r {
+                    run.stop();
+                }
+            });
+            self.dashboard.config.refetch();
+        }
         if state == ItemState::Restored {
             // Trust the answer, not a re-list: ListSecrets lags for minutes.
             self.dashboard.listing.update(|l| {

@@ -94,7 +94,7 @@ pub fn BulkDialog() -> impl IntoView {
         bulk.run
             .with(|r| r.as_ref().map_or(0, |r| r.retryable().len()))
     };
-    let can_retry = move || retry_count() != 0;
+    let can_retry = move || retry_count() != 0 && !dashboard.read_only();
     let actions = move || {
         if !confirmed() {
             return view! {
