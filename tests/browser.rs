@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use undelete::api::error::{ApiError, ErrorKind};
 use undelete::browser;
+use undelete::bulk::BulkRestore;
 use undelete::components::secrets_table::SecretsTable;
 use undelete::components::toolbar::Toolbar;
 use undelete::model::fleet_scan::{FleetScan, TargetState};
@@ -170,6 +171,7 @@ fn mount_table(entries: Vec<SecretListEntry>) -> (web_sys::Element, Dashboard, i
     });
     let handle = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
         provide_context(dashboard);
+        provide_context(BulkRestore::new(dashboard));
         view! { <SecretsTable /> }
     });
     (root, dashboard, (owner, handle))
@@ -197,7 +199,24 @@ async fn table_is_accessible_and_sorts_by_urgency() {
         root.query_selector_all("thead th[scope=col]")
             .unwrap()
             .length(),
-        7
+        8
+    );
+    // The first column selects rows for a bulk restore.
+    let select_all = root
+        .query_selector("thead th.select input[type=checkbox]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        select_all.get_attribute("aria-label").unwrap(),
+        "Select all shown"
+    );
+    assert_eq!(
+        root.query_selector("tbody tr td.select input")
+            .unwrap()
+            .unwrap()
+            .get_attribute("aria-label")
+            .unwrap(),
+        "Select prod/db"
     );
     assert_eq!(names_in_table(&root), ["prod/db", "later/api"]);
 
@@ -212,7 +231,7 @@ async fn table_is_accessible_and_sorts_by_urgency() {
 
     // Clicking "Time left" flips the order and aria-sort.
     let headers = root.query_selector_all("thead th").unwrap();
-    let time_left: web_sys::Element = headers.item(3).unwrap().unchecked_into();
+    let time_left: web_sys::Element = headers.item(4).unwrap().unchecked_into();
     assert_eq!(time_left.get_attribute("aria-sort").unwrap(), "ascending");
     let sort_button: web_sys::HtmlElement = time_left
         .query_selector("button")
@@ -520,6 +539,7 @@ async fn clear_search_empties_the_box_and_shows_every_row() {
     });
     let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
         provide_context(dashboard);
+        provide_context(BulkRestore::new(dashboard));
         view! { <Toolbar /> <SecretsTable /> }
     });
     browser::sleep_ms(20.0).await;
