@@ -23,6 +23,11 @@ describe('bulk Cancel deletion', () => {
   const status = (page) => page.getByRole('status');
   const bulkDialog = (page, n) =>
     page.getByRole('alertdialog', { name: `Cancel deletion of ${n} secret${n === 1 ? '' : 's'}?`, exact: true });
+  /** Waits for the confirmation of n secrets; returns the dialog, whose title changes once confirmed. */
+  async function openedBulk(page, n) {
+    await bulkDialog(page, n).waitFor();
+    return page.getByRole('alertdialog');
+  }
 
   /** The page, listed to its end; `restores` records every RestoreSecret's path and body. */
   async function loaded() {
@@ -64,8 +69,7 @@ describe('bulk Cancel deletion', () => {
     await page.getByRole('searchbox', { name: 'Search secrets' }).fill('prod/db');
     await page.getByText(/3 selected \(2 not shown by the search or filters\)/).waitFor();
     await page.getByRole('button', { name: 'Cancel deletion for 3 selected', exact: true }).click();
-    const dialog = bulkDialog(page, 3);
-    await dialog.waitFor();
+    const dialog = await openedBulk(page, 3);
     // Cancel, the safe choice, has focus; every secret is listed with where it lives.
     assert.equal(await isFocused(dialog.getByRole('button', { name: 'Cancel', exact: true })), true, await focusedLabel(page));
     const text = await dialog.innerText();
@@ -121,11 +125,13 @@ describe('bulk Cancel deletion', () => {
     for (let i = 0; i < 40 && !(await isFocused(bulkButton)); i++) await page.keyboard.press('Shift+Tab');
     assert.equal(await isFocused(bulkButton), true, await focusedLabel(page));
     await page.keyboard.press('Enter');
-    const dialog = bulkDialog(page, 2);
-    await dialog.waitFor();
+    const dialog = await openedBulk(page, 2);
     assert.equal(await focusedLabel(page), 'Cancel');
     await page.keyboard.press('Tab');
     assert.equal(await focusedLabel(page), 'Confirm restore of 2');
+    await page.keyboard.press('Enter');
+    // Focus stays on the button, now "Restoring…": another Enter sends nothing more.
+    assert.equal(await focusedLabel(page), 'Restoring…');
     await page.keyboard.press('Enter');
     await status(page).filter({ hasText: 'Restored 2 of 2.' }).waitFor();
     assert.equal(restores.length, 2);
@@ -155,8 +161,13 @@ describe('bulk Cancel deletion', () => {
     await page.getByRole('checkbox', { name: 'Select all shown' }).check();
     await page.getByText('40 selected', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Cancel deletion for 40 selected', exact: true }).click();
-    const dialog = bulkDialog(page, 40);
-    await dialog.getByRole('button', { name: 'Confirm restore of 40', exact: true }).click();
+    const dialog = await openedBulk(page, 40);
+    // Enter, and Enter again a moment later: the second lands on the same button, now
+    // "Restoring…", and neither sends more nor stops the run.
+    await dialog.getByRole('button', { name: 'Confirm restore of 40', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(150);
+    await page.keyboard.press('Enter');
     await status(page).filter({ hasText: 'Restored 40 of 40.' }).waitFor({ timeout: 60_000 });
     assert.equal(restores.length, 40);
     assert.equal(new Set(restores.map((r) => r.id)).size, 40, 'each secret once');
@@ -181,11 +192,12 @@ describe('bulk Cancel deletion', () => {
     assert.ok(total >= 12, `${total} rows`);
     await page.getByRole('checkbox', { name: 'Select all shown' }).check();
     await page.getByRole('button', { name: `Cancel deletion for ${total} selected`, exact: true }).click();
-    const dialog = bulkDialog(page, total);
+    const dialog = await openedBulk(page, total);
     await dialog.getByRole('button', { name: `Confirm restore of ${total}`, exact: true }).click();
     const stop = dialog.getByRole('button', { name: 'Stop', exact: true });
     await stop.waitFor();
-    assert.equal(await isFocused(stop), true, await focusedLabel(page));
+    assert.equal(await focusedLabel(page), 'Restoring…', 'focus stays on Confirm, not on Stop');
+    assert.match(await dialog.getByRole('heading').innerText(), new RegExp(`^Cancelling deletion of ${total} secrets…`));
     await dialog.getByText(/Restored [1-9]\d* of/).waitFor();
     await stop.click();
     const summary = status(page).filter({ hasText: /^Stopped\. Restored \d+ of \d+: .*\d+ not started\./ });
@@ -217,11 +229,11 @@ describe('bulk Cancel deletion', () => {
     const purged = picks[1];
     await env.stack.admin({ target: `${HUB}/us-east-1` }, 'force-delete', purged.name);
     await page.getByRole('button', { name: 'Cancel deletion for 3 selected', exact: true }).click();
-    const dialog = bulkDialog(page, 3);
+    const dialog = await openedBulk(page, 3);
     await dialog.getByRole('button', { name: 'Confirm restore of 3', exact: true }).click();
     await status(page).filter({ hasText: 'Restored 2 of 3: 1 failed.' }).waitFor();
     const itemText = await dialog.getByRole('listitem').filter({ hasText: purged.name }).innerText();
-    assert.match(itemText, /Not restored: .*purged/);
+    assert.match(itemText, /Restore failed: .*purged/);
     const retry = dialog.getByRole('button', { name: 'Retry failed (1)', exact: true });
     assert.equal(await isFocused(retry), true, await focusedLabel(page));
     await retry.click();
@@ -229,12 +241,43 @@ describe('bulk Cancel deletion', () => {
     assert.deepEqual(restores.map((r) => r.id).sort(), [...picks.map((s) => s.arn), purged.arn].sort(),
       'one more call, for the failed one only');
     // The retry is a run of its own: the dialog now names the one secret it tried.
-    await bulkDialog(page, 1).getByRole('button', { name: 'Close', exact: true }).click();
+    assert.equal(await dialog.getByRole('heading').innerText(), 'Cancel deletion of 1 secret: done');
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     // The failed row stays, still selected, with its reason beside its name.
     const row = table(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${purged.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }) });
     assert.equal(await checkbox(page, purged.name, hubRows).isChecked(), true);
-    assert.match(await row.innerText(), /Not restored: /);
+    assert.match(await row.innerText(), /Restore failed: /);
+    // Reopened and cancelled, the reason stays until it is tried again.
+    await page.getByRole('button', { name: 'Cancel deletion for 1 selected', exact: true }).click();
+    await (await openedBulk(page, 1)).getByRole('button', { name: 'Cancel', exact: true }).click();
+    assert.match(await row.innerText(), /Restore failed: /);
     await page.getByText('1 selected', { exact: true }).waitFor();
+    await context.close();
+  });
+
+  test('Stop also ends the retries of throttled restores: no RestoreSecret goes out after it', async () => {
+    const { page, context, restores } = await loaded();
+    await page.route('**/api/secretsmanager/**', async (route) => {
+      if (route.request().headers()['x-amz-target'] === 'secretsmanager.RestoreSecret') {
+        await route.fulfill({ status: 400, contentType: 'application/x-amz-json-1.1',
+          body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }) });
+        return;
+      }
+      await route.continue();
+    });
+    const boxes = page.getByRole('checkbox', { name: /^Select (?!all)/ });
+    for (let i = 0; i < 3; i++) await boxes.nth(i).check();
+    await page.getByRole('button', { name: 'Cancel deletion for 3 selected', exact: true }).click();
+    const dialog = await openedBulk(page, 3);
+    await dialog.getByRole('button', { name: 'Confirm restore of 3', exact: true }).click();
+    await eventually(() => assert.ok(restores.length >= 3));
+    await dialog.getByRole('button', { name: 'Stop', exact: true }).click();
+    const sent = restores.length;
+    await status(page).filter({ hasText: 'Stopped. Restored 0 of 3: 3 failed.' }).waitFor();
+    await page.waitForTimeout(2000);
+    assert.equal(restores.length, sent, 'no retry after Stop');
+    assert.ok(sent < 3 * 5, `${sent} attempts: the retries were cut short`);
+    assert.match(await dialog.innerText(), /Restore failed: AWS is throttling/);
     await context.close();
   });
 });

@@ -183,12 +183,13 @@ describe('listing', () => {
     const row = (name) => table(page).getByRole('row').filter({ has: cancelButton(page, name) });
     assert.match(await row('far/deleted').innerText(), /Unknown: the deletion date could not be read/);
     assert.match(await row('far/changed').innerText(), /23 hours \d+ minutes left[\s\S]*Unknown/);
-    // Accessible names drop the zero-width space (Chromium's and Playwright's alike): the two
-    // rows' buttons have the same name, and only the written-out note tells them apart.
-    const lookAlikes = await row('normal').allInnerTexts();
+    // The two rows' controls are told apart by name: the zero-width space is written out in it
+    // (accessible names would drop it otherwise), and in the note under the name.
+    const lookAlikes = [...await row('normal').allInnerTexts(), ...await row('normal[U+200B]').allInnerTexts()];
     assert.equal(lookAlikes.length, 2);
     assert.ok(lookAlikes.every((text) => /2 days 23 hours left/.test(text)), lookAlikes.join(' | '));
-    assert.deepEqual(lookAlikes.map((text) => text.includes('Hidden characters: normal[U+200B]')).sort(), [false, true]);
+    assert.deepEqual(lookAlikes.map((text) => text.includes('Hidden characters: normal[U+200B]')), [false, true]);
+    assert.equal(await page.getByRole('checkbox', { name: 'Select normal[U+200B]', exact: true }).count(), 1);
     // The confirmation writes it out too, so the person confirming sees which one it is.
     await table(page).getByRole('row').filter({ hasText: 'Hidden characters: normal[U+200B]' }).getByRole('button').click();
     const dialog = page.getByRole('alertdialog');

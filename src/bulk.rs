@@ -2,7 +2,9 @@
 //! that restores them (bounds and outcomes in `model::bulk_run`). Components read this from
 //! context beside `state::Dashboard`.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::html::Dialog;
@@ -29,13 +31,16 @@ pub struct BulkRestore {
     pub selection: RwSignal<Selection>,
     /// The run the dialog shows: `None` until Confirm.
     pub run: RwSignal<Option<BulkRun>>,
-    /// Why each row whose restore did not succeed did not, by id: shown on the row.
-    pub reasons: Memo<HashMap<String, String>>,
+    /// Why each row whose last restore did not succeed did not, by id: shown on the row until
+    /// it is tried again (a new confirmation does not wipe them).
+    pub reasons: RwSignal<HashMap<String, String>>,
     pub dialog: NodeRef<Dialog>,
     /// What the dialog's live region says: the run's progress now and then, and its outcome.
     /// (While the modal dialog is open the page behind it, its live region included, is inert.)
     pub said: RwSignal<String>,
     last_announced: StoredValue<f64>,
+    /// The running run's Stop, shared with its clients (`Client::stoppable`).
+    stop: StoredValue<Rc<Cell<bool>>, LocalStorage>,
 }
 
 impl BulkRestore {
@@ -43,14 +48,7 @@ impl BulkRestore {
     pub fn new(dashboard: Dashboard) -> Self {
         let selection = RwSignal::new(Selection::default());
         let run = RwSignal::new(None::<BulkRun>);
-        let reasons = Memo::new(move |_| {
-            run.with(|run| {
-                run.iter()
-                    .flat_map(|run| run.items())
-                    .filter_map(|item| Some((item.row.id.clone(), item.state.reason_text()?)))
-                    .collect()
-            })
-        });
+        let reasons = RwSignal::new(HashMap::new());
         // Rows that leave the list (restored one by one, purged, of a target no longer
         // served) leave the selection.
         Effect::new(move |_| {
@@ -61,6 +59,14 @@ impl BulkRestore {
                 }
             });
         });
+        // A read-only proxy restores nothing: nothing stays selected, and no reason from before
+        // stays on a row (it would not be true once the proxy is read-write again).
+        Effect::new(move |_| {
+            if dashboard.read_only() {
+                selection.update(|s| s.clear());
+                reasons.update(HashMap::clear);
+            }
+        });
         BulkRestore {
             dashboard,
             selection,
@@ -69,6 +75,7 @@ impl BulkRestore {
             dialog: NodeRef::new(),
             said: RwSignal::new(String::new()),
             last_announced: StoredValue::new(0.0),
+            stop: StoredValue::new_local(Rc::new(Cell::new(false))),
         }
     }
 
@@ -153,6 +160,7 @@ impl BulkRestore {
 
     /// Stop: no further restore starts; those sent finish and are reported.
     pub fn stop(self) {
+        self.stop.get_value().set(true);
         self.run.update(|r| {
             if let Some(run) = r {
                 run.stop();
@@ -163,6 +171,13 @@ impl BulkRestore {
 
     fn start(self, rows: Vec<Arc<SecretRow>>) {
         let total = rows.len();
+        self.stop.set_value(Rc::new(Cell::new(false)));
+        // Tried again: what the last try said no longer holds.
+        self.reasons.update(|r| {
+            for row in &rows {
+                r.remove(&row.id);
+            }
+        });
         self.run.set(Some(BulkRun::new(rows)));
         self.last_announced.set_value(browser::now_ms());
         self.said.set(format!(
@@ -180,9 +195,12 @@ impl BulkRestore {
         else {
             return;
         };
+        let stop = self.stop.get_value();
         for row in rows {
+            let stop = stop.clone();
             spawn_local(async move {
-                let outcome = match Client::from_page().at(&row.target) {
+                let client = Client::from_page().stoppable(stop);
+                let outcome = match client.at(&row.target) {
                     Some(client) => client.restore_secret(&row.arn, &row.name).await,
                     None => Err(ApiError::network(
                         "the dashboard has no address for this account and region",
@@ -195,6 +213,11 @@ impl BulkRestore {
 
     fn answered<T>(self, row: &SecretRow, outcome: Result<T, ApiError>) {
         let state = ItemState::from_outcome(&outcome, &row.name);
+        if let Some(reason) = state.reason_text() {
+            self.reasons.update(|r| {
+                r.insert(row.id.clone(), reason);
+            });
+        }
         if outcome
             .as_ref()
             .is_err_and(|e| e.kind == ErrorKind::ReadOnly)
@@ -206,6 +229,7 @@ impl BulkRestore {
                     run.stop();
                 }
             });
+            self.stop.get_value().set(true);
             self.dashboard.config.refetch();
         }
         if state == ItemState::Restored {

@@ -1,5 +1,8 @@
 //! The one place the UI talks HTTP: AWS JSON 1.1 calls through the signing proxy, with gloo-net.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use web_sys::AbortSignal;
@@ -24,6 +27,9 @@ pub struct Client {
     path: String,
     /// Aborts the requests this client sends (a scan superseded by a newer one).
     abort: Option<AbortSignal>,
+    /// Once set (a bulk restore's Stop), a throttled RestoreSecret is not tried again: it surely
+    /// did not run, and trying again would be a restore started after Stop.
+    stop: Option<Rc<Cell<bool>>>,
 }
 
 impl Client {
@@ -33,6 +39,7 @@ impl Client {
             base: base.trim().trim_end_matches('/').to_string(),
             path: "/api/secretsmanager".into(),
             abort: None,
+            stop: None,
         }
     }
 
@@ -42,6 +49,14 @@ impl Client {
             path: target.api_path()?,
             ..self.clone()
         })
+    }
+
+    /// The same client, whose restores are not tried again once `stop` is set.
+    pub fn stoppable(self, stop: Rc<Cell<bool>>) -> Self {
+        Client {
+            stop: Some(stop),
+            ..self
+        }
     }
 
     /// The same client, whose requests `signal` aborts.
@@ -121,6 +136,10 @@ impl Client {
             match self.call(action, body).await {
                 Err(e) if e.is_transient(op) && backoff.allows_another(attempts) => {
                     browser::sleep_ms(backoff.delay_ms(attempts, browser::random())).await;
+                    let restore = matches!(op, Operation::Restore { .. });
+                    if restore && self.stop.as_ref().is_some_and(|s| s.get()) {
+                        return Err(e);
+                    }
                 }
                 other => return other,
             }

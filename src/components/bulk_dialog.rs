@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use crate::browser;
 use crate::bulk::BulkRestore;
 use crate::model::bulk_run::{BulkItem, BulkRun, ItemState};
-use crate::model::format::{grouped, reveal_invisible};
+use crate::model::format::{count_text, grouped, reveal_invisible};
 use crate::model::secret_row::SecretRow;
 use crate::state::Dashboard;
 
@@ -35,9 +35,15 @@ pub fn BulkDialog() -> impl IntoView {
         }
     };
     let count = move || items().len();
-    let title = move || match count() {
-        1 => "Cancel deletion of 1 secret?".to_string(),
-        n => format!("Cancel deletion of {} secrets?", grouped(n)),
+    let title = move || {
+        let secrets = count_text(count(), "secret", "secrets");
+        if !confirmed() {
+            format!("Cancel deletion of {secrets}?")
+        } else if running() {
+            format!("Cancelling deletion of {secrets}…")
+        } else {
+            format!("Cancel deletion of {secrets}: done")
+        }
     };
     let on_close = move |_| {
         if bulk.is_running_untracked() {
@@ -46,6 +52,8 @@ pub fn BulkDialog() -> impl IntoView {
             if let Some(dialog) = dialog_ref.get_untracked() {
                 let _ = dialog.show_modal();
             }
+            // `showModal` focuses the first focusable thing, which may be the scrolling list.
+            browser::focus_by_id("bulk-confirm");
             return;
         }
         // The run stays: its failed rows keep their reasons until the next confirmation.
@@ -63,11 +71,6 @@ pub fn BulkDialog() -> impl IntoView {
         if on_dialog && ev.detail() < 2 {
             bulk.close();
         }
-    };
-    let confirm = move |_| {
-        bulk.confirm();
-        // Confirm gives way to Stop: focus goes there, not to the page.
-        focus_once_drawn("bulk-stop");
     };
     let progress = move || {
         bulk.run.with(|run| {
@@ -95,45 +98,36 @@ pub fn BulkDialog() -> impl IntoView {
             .with(|r| r.as_ref().map_or(0, |r| r.retryable().len()))
     };
     let can_retry = move || retry_count() != 0 && !dashboard.read_only();
-    let actions = move || {
-        if !confirmed() {
-            return view! {
-                <button type="button" class="secondary" autofocus on:click=move |_| bulk.close()>
-                    "Cancel"
-                </button>
-                <button
-                    type="button"
-                    class="primary"
-                    aria-disabled=move || if dashboard.read_only() { "true" } else { "false" }
-                    on:click=confirm
-                >
-                    {move || format!("Confirm restore of {}", grouped(count()))}
-                </button>
-            }
-            .into_any();
-        }
-        if running() {
-            return view! {
-                <button
-                    type="button"
-                    id="bulk-stop"
-                    aria-disabled=move || {
-                        if bulk.run.with(|r| r.as_ref().is_some_and(BulkRun::stopped)) { "true" } else { "false" }
-                    }
-                    on:click=move |_| bulk.stop()
-                >
-                    "Stop"
-                </button>
-            }.into_any();
-        }
-        view! {
+    let not_confirmed = move || !confirmed();
+    let done = move || confirmed() && !running();
+    let not_done = move || !done();
+    let stopped = move || bulk.run.with(|r| r.as_ref().is_some_and(BulkRun::stopped));
+    // Confirm stays the same element while its restores run ("Restoring…", inert), and keeps
+    // focus: a second Enter or a held key lands on it, not on Stop.
+    let actions = view! {
+        <Show when=not_confirmed>
+            <button type="button" class="secondary" autofocus on:click=move |_| bulk.close()>
+                "Cancel"
+            </button>
+        </Show>
+        <Show when=running>
+            <button
+                type="button"
+                id="bulk-stop"
+                aria-disabled=move || if stopped() { "true" } else { "false" }
+                on:click=move |_| bulk.stop()
+            >
+                {move || if stopped() { "Stopping…" } else { "Stop" }}
+            </button>
+        </Show>
+        <Show when=done>
             <Show when=can_retry>
                 <button
                     type="button"
                     id="bulk-retry"
                     on:click=move |_| {
                         bulk.retry_failed();
-                        focus_once_drawn("bulk-stop");
+                        focus_once_drawn("bulk-confirm");
                     }
                 >
                     {move || format!("Retry failed ({})", grouped(retry_count()))}
@@ -142,8 +136,26 @@ pub fn BulkDialog() -> impl IntoView {
             <button type="button" class="secondary" id="bulk-close" on:click=move |_| bulk.close()>
                 "Close"
             </button>
-        }
-        .into_any()
+        </Show>
+        <Show when=not_done>
+            <button
+                type="button"
+                class="primary"
+                id="bulk-confirm"
+                aria-disabled=move || {
+                    if confirmed() || dashboard.read_only() { "true" } else { "false" }
+                }
+                on:click=move |_| bulk.confirm()
+            >
+                {move || {
+                    if confirmed() {
+                        "Restoring…".to_string()
+                    } else {
+                        format!("Confirm restore of {}", grouped(count()))
+                    }
+                }}
+            </button>
+        </Show>
     };
     // Once the run ends, focus moves to what can be done next, not left on the vanished Stop.
     Effect::new(move |was_running: Option<bool>| {

@@ -159,19 +159,24 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
         .shown_date()
         .map(|ms| (browser::iso_date(ms), browser::format_date(ms)));
     let several = dashboard.scan.with(FleetScan::several);
-    // "prod/db in prod (eu-west-1)": the same name may be scheduled in several places.
+    // "prod/db in prod (eu-west-1)": the same name may be scheduled in several places. Invisible
+    // and reordering characters are written out, so that look-alike rows' controls are told
+    // apart by name too.
+    let shown_name = reveal_invisible(&row.name).unwrap_or_else(|| row.name.clone());
     let named = if several {
-        format!("{} in {}", row.name, row.target.place())
+        format!("{shown_name} in {}", row.target.place())
     } else {
-        row.name.clone()
+        shown_name
     };
     let place = several.then(|| {
         let target = &row.target;
         let id = target.has_label().then(|| target.account.clone()).flatten();
         view! {
             <td class="account">
-                <span class="account-label">{target.account_name().to_string()}</span>
-                {id.map(|id| view! { <span class="account-id">{id}</span> })}
+                <span class="account-label" class:numeric=!target.has_label()>
+                    {target.account_name().to_string()}
+                </span>
+                {id.map(|id| view! { <span class="account-id numeric">{id}</span> })}
             </td>
             <td class="region">{target.region.clone()}</td>
         }

@@ -44,8 +44,8 @@ impl ItemState {
     /// What the row says when its restore did not succeed.
     pub fn reason_text(&self) -> Option<String> {
         match self {
-            ItemState::Failed(words) => Some(format!("Not restored: {words}")),
-            ItemState::Unknown(words) => Some(format!("Outcome unknown: {words}")),
+            ItemState::Failed(words) => Some(format!("Restore failed: {words}")),
+            ItemState::Unknown(words) => Some(format!("Restore outcome unknown: {words}")),
             _ => None,
         }
     }
@@ -368,8 +368,8 @@ mod tests {
             vec![started[1].clone(), started[2].clone()]
         );
         let reasons: Vec<_> = run.items().iter().map(|i| i.state.reason_text()).collect();
-        assert_eq!(reasons[1].as_deref(), Some("Not restored: Access denied"));
-        assert_eq!(reasons[2].as_deref(), Some("Outcome unknown: lost"));
+        assert_eq!(reasons[1].as_deref(), Some("Restore failed: Access denied"));
+        assert_eq!(reasons[2].as_deref(), Some("Restore outcome unknown: lost"));
         assert_eq!(reasons[0], None);
         let c = run.counts();
         assert_eq!(
