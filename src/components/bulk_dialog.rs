@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 
 use crate::browser;
 use crate::bulk::BulkRestore;
+use crate::components::backdrop::on_backdrop;
 use crate::model::bulk_run::{BulkItem, BulkRun, ItemState};
 use crate::model::format::{count_text, grouped, reveal_invisible};
 use crate::model::secret_row::SecretRow;
@@ -63,15 +64,7 @@ pub fn BulkDialog() -> impl IntoView {
             browser::focus_by_id("search");
         }
     };
-    let on_backdrop_click = move |ev: leptos::ev::MouseEvent| {
-        let on_dialog = ev
-            .target()
-            .zip(dialog_ref.get_untracked())
-            .is_some_and(|(target, dialog)| target == ****dialog);
-        if on_dialog && ev.detail() < 2 {
-            bulk.close();
-        }
-    };
+    let on_backdrop_click = on_backdrop(dialog_ref, move || bulk.close());
     let progress = move || {
         bulk.run.with(|run| {
             run.as_ref().map(|run| {

@@ -1,6 +1,7 @@
 //! The views. Each file is one part of the page; state and behaviour come from `state::Dashboard`.
 
 pub mod app;
+pub mod backdrop;
 pub mod bulk_dialog;
 pub mod link_notice;
 pub mod live_region;

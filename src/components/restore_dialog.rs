@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser;
+use crate::components::backdrop::on_backdrop;
 use crate::model::deadline::Deadline;
 use crate::model::format::reveal_invisible;
 use crate::model::view_url::secret_link;
@@ -49,17 +50,7 @@ pub fn RestoreDialog() -> impl IntoView {
             dialog.close();
         }
     };
-    // A click on the backdrop lands on the <dialog> itself; the content fills it otherwise. The
-    // second click of a double click on a row's button lands there too: only single clicks close.
-    let on_backdrop_click = move |ev: leptos::ev::MouseEvent| {
-        let on_dialog = ev
-            .target()
-            .zip(dialog_ref.get_untracked())
-            .is_some_and(|(target, dialog)| target == ****dialog);
-        if on_dialog && ev.detail() < 2 {
-            close();
-        }
-    };
+    let on_backdrop_click = on_backdrop(dialog_ref, close);
     // Purged: the dialog says so, and Confirm has nothing left to do.
     let is_gone = |f: &Option<RestoreFailure>| f.as_ref().is_some_and(|f| f.gone);
     let gone = move || dashboard.restore_failure.with(is_gone);

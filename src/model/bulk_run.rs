@@ -236,41 +236,15 @@ fn problems(c: Counts) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::target::{Target, targets_of};
-    use crate::wire::{ProxyConfig, SecretListEntry, TargetInfo, WireDate};
+    use crate::model::target::Target;
+    use crate::model::test_rows::{scheduled_row, targets_in};
 
     fn targets(regions: &[&str]) -> Vec<Arc<Target>> {
-        targets_of(&ProxyConfig {
-            targets: Some(
-                regions
-                    .iter()
-                    .map(|r| TargetInfo {
-                        account: Some("111111111111".into()),
-                        label: None,
-                        region: Some(r.to_string()),
-                        available: true,
-                        reason: None,
-                    })
-                    .collect(),
-            ),
-            ..Default::default()
-        })
+        targets_in(regions)
     }
 
     fn row(target: &Arc<Target>, name: &str) -> Arc<SecretRow> {
-        Arc::new(
-            SecretRow::from_entry(
-                SecretListEntry {
-                    arn: Some(format!("arn:{}:{name}", target.region)),
-                    name: Some(name.into()),
-                    deleted_date: Some(WireDate::EpochMillis(1.0)),
-                    ..Default::default()
-                },
-                target,
-                0.0,
-            )
-            .unwrap(),
-        )
+        scheduled_row(target, name)
     }
 
     fn rows(target: &Arc<Target>, n: usize) -> Vec<Arc<SecretRow>> {

@@ -14,5 +14,7 @@ pub mod secret_row;
 pub mod selection;
 pub mod table_view;
 pub mod target;
+#[cfg(test)]
+pub mod test_rows;
 pub mod time_units;
 pub mod view_url;

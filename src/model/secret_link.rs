@@ -61,44 +61,11 @@ pub fn not_found_text(wanted: &str, all_listed: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::target::{Target, targets_of};
-    use crate::wire::{ProxyConfig, SecretListEntry, TargetInfo, WireDate};
-
-    fn row(target: &Arc<Target>, name: &str) -> Arc<SecretRow> {
-        Arc::new(
-            SecretRow::from_entry(
-                SecretListEntry {
-                    arn: Some(format!(
-                        "arn:aws:secretsmanager:{}:x:secret:{name}",
-                        target.region
-                    )),
-                    name: Some(name.into()),
-                    deleted_date: Some(WireDate::EpochMillis(1.0)),
-                    ..Default::default()
-                },
-                target,
-                0.0,
-            )
-            .unwrap(),
-        )
-    }
+    use crate::model::target::Target;
+    use crate::model::test_rows::{scheduled_row as row, targets_in};
 
     fn two_targets() -> Vec<Arc<Target>> {
-        targets_of(&ProxyConfig {
-            targets: Some(
-                ["us-east-1", "eu-west-1"]
-                    .iter()
-                    .map(|r| TargetInfo {
-                        account: Some("111111111111".into()),
-                        label: None,
-                        region: Some(r.to_string()),
-                        available: true,
-                        reason: None,
-                    })
-                    .collect(),
-            ),
-            ..Default::default()
-        })
+        targets_in(&["us-east-1", "eu-west-1"])
     }
 
     #[test]
