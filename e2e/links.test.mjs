@@ -123,4 +123,39 @@ describe('links', () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  test('a link still waiting for the fleet never opens over what the user started: it offers its secret', async () => {
+    const { page, context } = await openPage(env.browser, env.stack);
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await page.route(`**/api/secretsmanager/${STAGING}/eu-west-1`, async (route) => { await held; await route.continue(); });
+    await page.goto('/?secret=prod%2Fdb');
+    // Meanwhile the user opens another secret's restore.
+    await page.getByRole('button', { name: 'Cancel deletion for legacy/ldap-bind in 123456789012 (us-east-1)', exact: true }).click();
+    await dialogFor(page, 'legacy/ldap-bind').waitFor();
+    release();
+    await page.getByText('The link\'s secret prod/db is listed in 123456789012 in us-east-1.').waitFor({ state: 'attached' });
+    assert.equal(await dialogFor(page, 'legacy/ldap-bind').count(), 1, 'the open dialog is still the user\'s');
+    assert.equal(await page.getByRole('alertdialog').count(), 1);
+    await dialogFor(page, 'legacy/ldap-bind').getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.getByRole('button', { name: 'Open the restore of prod/db', exact: true }).click();
+    await dialogFor(page, 'prod/db').waitFor();
+    await context.close();
+  });
+
+  test('a name listed once while another account-region failed: not opened by itself, the doubt is said', async () => {
+    const { page, context } = await openPage(env.browser, env.stack);
+    await page.route(`**/api/secretsmanager/${STAGING}/us-east-1`, (route) => route.fulfill({
+      status: 400, contentType: 'application/x-amz-json-1.1',
+      body: JSON.stringify({ __type: 'AccessDeniedException', message: 'not today' }),
+    }));
+    await page.goto(`/?secret=${encodeURIComponent(SHARED)}`);
+    await page.getByText(`${SHARED} is scheduled for deletion in 123456789012 in eu-west-1, but some account-regions could not be listed and may hold another secret of that name: check that this is the one you mean.`).waitFor();
+    assert.equal(await page.getByRole('alertdialog').count(), 0);
+    await page.getByRole('button', { name: `Open the restore of ${SHARED}`, exact: true }).click();
+    const dialog = dialogFor(page, SHARED);
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /eu-west-1/);
+    await context.close();
+  });
 });

@@ -186,15 +186,15 @@ pub fn location_search() -> String {
         .unwrap_or_default()
 }
 
-/// This page's address with `search` as its query string (the path and hash kept).
+/// This page's address with `search` as its query string, and nothing else of the current
+/// address (no fragment: a link carries only what `search` holds).
 pub fn url_with_search(search: &str) -> String {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return search.to_string();
     };
     let origin = location.origin().unwrap_or_default();
     let path = location.pathname().unwrap_or_default();
-    let hash = location.hash().unwrap_or_default();
-    format!("{origin}{path}{search}{hash}")
+    format!("{origin}{path}{search}")
 }
 
 /// Replaces the current history entry's query string with `search`, without a navigation.
@@ -219,10 +219,13 @@ pub fn replace_search(search: &str) {
 /// Puts `text` on the clipboard. Fails where the page may not (not a secure context, or
 /// permission refused).
 pub async fn copy_text(text: &str) -> Result<(), String> {
-    let clipboard = web_sys::window()
-        .ok_or("no window")?
-        .navigator()
-        .clipboard();
+    let navigator = web_sys::window().ok_or("no window")?.navigator();
+    // Absent outside secure contexts (a page served over plain HTTP from another host).
+    let clipboard = Reflect::get(&navigator, &"clipboard".into())
+        .ok()
+        .filter(|c| !c.is_undefined() && !c.is_null())
+        .ok_or("this page may not use the clipboard")?
+        .unchecked_into::<web_sys::Clipboard>();
     JsFuture::from(clipboard.write_text(text))
         .await
         .map(|_| ())

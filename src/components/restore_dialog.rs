@@ -112,7 +112,13 @@ pub fn RestoreDialog() -> impl IntoView {
         let url = browser::url_with_search(&secret_link(&arn));
         spawn_local(async move {
             let result = browser::copy_text(&url).await.map(|_| url.clone());
+            let failed = result.is_err();
             copied.set(Some(result.map_err(|_| url)));
+            if failed {
+                // The link, selected, ready to copy by hand.
+                browser::next_frame().await;
+                browser::focus_by_id("secret-link");
+            }
         });
     };
     let copy_result = move || {
@@ -199,6 +205,11 @@ pub fn RestoreDialog() -> impl IntoView {
                 </div>
                 {move || failure().map(|words| view! {
                     <p class="banner error" role="alert">{words}</p>
+                })}
+                {move || dashboard.read_only().then(|| view! {
+                    <p class="banner warning">
+                        "The proxy runs in read-only mode: it refuses every restore. Restart it without --read-only to restore secrets."
+                    </p>
                 })}
                 {copy_result}
                 // While the request is out both buttons are `aria-disabled`, not `disabled`: a

@@ -12,14 +12,23 @@ pub enum LinkOutcome {
     Wait,
     /// Open this row's restore.
     Open(Arc<SecretRow>),
+    /// A name listed once, while some targets could not be listed and may hold it too: the
+    /// user decides whether this is the one.
+    Unsure(Arc<SecretRow>),
     /// The name is scheduled in this many places: the table shows those, for the user to choose.
     Choose(usize),
     /// Not scheduled for deletion anywhere listed.
     NotFound,
 }
 
-/// `wanted` against `rows`; `scan_over`: every target has been listed or has failed.
-pub fn resolve(wanted: &str, rows: &[Arc<SecretRow>], scan_over: bool) -> LinkOutcome {
+/// `wanted` against `rows`; `scan_over`: every target has been listed or has failed;
+/// `all_listed`: and none failed.
+pub fn resolve(
+    wanted: &str,
+    rows: &[Arc<SecretRow>],
+    scan_over: bool,
+    all_listed: bool,
+) -> LinkOutcome {
     if let Some(row) = rows.iter().find(|r| r.arn == wanted) {
         return LinkOutcome::Open(row.clone());
     }
@@ -29,7 +38,8 @@ pub fn resolve(wanted: &str, rows: &[Arc<SecretRow>], scan_over: bool) -> LinkOu
     let mut named = rows.iter().filter(|r| r.name == wanted);
     match (named.next(), named.count()) {
         (None, _) => LinkOutcome::NotFound,
-        (Some(row), 0) => LinkOutcome::Open(row.clone()),
+        (Some(row), 0) if all_listed => LinkOutcome::Open(row.clone()),
+        (Some(row), 0) => LinkOutcome::Unsure(row.clone()),
         (Some(_), more) => LinkOutcome::Choose(more + 1),
     }
 }
@@ -37,6 +47,18 @@ pub fn resolve(wanted: &str, rows: &[Arc<SecretRow>], scan_over: bool) -> LinkOu
 /// "prod/db is scheduled for deletion in 2 places: choose one."
 pub fn choose_text(name: &str, places: usize) -> String {
     format!("{name} is scheduled for deletion in {places} places: choose one.")
+}
+
+/// Said when a name was listed once but some targets could not be listed.
+pub fn unsure_text(name: &str, place: &str) -> String {
+    format!(
+        "{name} is scheduled for deletion in {place}, but some account-regions could not be listed and may hold another secret of that name: check that this is the one you mean."
+    )
+}
+
+/// The notice's offer to open a restore the link found but did not open by itself.
+pub fn found_text(name: &str, place: &str) -> String {
+    format!("The link's secret {name} is listed in {place}.")
 }
 
 /// Said when the link's secret is not listed once the scan is over. `all_listed`: every
@@ -73,30 +95,41 @@ mod tests {
         let t = two_targets();
         let rows = vec![row(&t[0], "prod/db"), row(&t[1], "prod/db")];
         assert_eq!(
-            resolve(&rows[1].arn, &rows, false),
+            resolve(&rows[1].arn, &rows, false, false),
             LinkOutcome::Open(rows[1].clone())
         );
-        assert_eq!(resolve("arn:nope", &rows, false), LinkOutcome::Wait);
-        assert_eq!(resolve("arn:nope", &rows, true), LinkOutcome::NotFound);
+        assert_eq!(resolve("arn:nope", &rows, false, false), LinkOutcome::Wait);
+        assert_eq!(
+            resolve("arn:nope", &rows, true, true),
+            LinkOutcome::NotFound
+        );
     }
 
     #[test]
     fn a_name_waits_for_the_whole_fleet_then_opens_or_asks_to_choose() {
         let t = two_targets();
         let one = vec![row(&t[0], "prod/db")];
-        assert_eq!(resolve("prod/db", &one, false), LinkOutcome::Wait);
+        assert_eq!(resolve("prod/db", &one, false, false), LinkOutcome::Wait);
         assert_eq!(
-            resolve("prod/db", &one, true),
+            resolve("prod/db", &one, true, true),
             LinkOutcome::Open(one[0].clone())
+        );
+        // Some target failed: it may hold another of that name.
+        assert_eq!(
+            resolve("prod/db", &one, true, false),
+            LinkOutcome::Unsure(one[0].clone())
         );
         let both = vec![
             row(&t[0], "prod/db"),
             row(&t[1], "prod/db"),
             row(&t[1], "x"),
         ];
-        assert_eq!(resolve("prod/db", &both, true), LinkOutcome::Choose(2));
+        assert_eq!(
+            resolve("prod/db", &both, true, true),
+            LinkOutcome::Choose(2)
+        );
         // A name matches exactly, not as a search does.
-        assert_eq!(resolve("prod", &both, true), LinkOutcome::NotFound);
+        assert_eq!(resolve("prod", &both, true, true), LinkOutcome::NotFound);
     }
 
     #[test]

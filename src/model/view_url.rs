@@ -20,6 +20,10 @@ pub struct ViewUrl {
 
 const KEYS: [&str; 5] = ["q", "sort", "account", "region", "secret"];
 
+/// The longest search a link may set: longer than any secret's name, description or tag (AWS
+/// caps them at 2,048 characters), and short enough that matching stays instant.
+pub const QUERY_MAX_CHARS: usize = 2048;
+
 impl ViewUrl {
     /// Reads `location.search` (with or without its `?`). Unknown sort values are the default
     /// order, empty values are absent; a key given twice counts once (the first).
@@ -39,7 +43,7 @@ impl ViewUrl {
             seen.push(key.clone());
             let present = (!value.trim().is_empty()).then(|| value.trim().to_string());
             match key.as_str() {
-                "q" => view.query = value.into_owned(),
+                "q" => view.query = value.chars().take(QUERY_MAX_CHARS).collect(),
                 "sort" => view.sort = present.as_deref().and_then(parse_sort).unwrap_or_default(),
                 "account" => view.account = present,
                 "region" => view.region = present,
@@ -182,6 +186,9 @@ mod tests {
         let search = view.to_search();
         assert!(!search.contains('<') && !search.contains('>'), "{search}");
         assert_eq!(ViewUrl::parse(&search).query, view.query);
+        // A search no secret could match is cut to a length that stays quick to match.
+        let huge = ViewUrl::parse(&format!("q={}", "y".repeat(20_000)));
+        assert_eq!(huge.query.chars().count(), QUERY_MAX_CHARS);
     }
 
     #[test]
