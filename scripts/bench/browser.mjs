@@ -110,13 +110,62 @@ function requestStats(calls, configEnd, complete) {
   };
 }
 
+// Where the main thread's time goes during a load (to the list-complete mark): the renderer's
+// counters (CDP Performance.getMetrics, seconds of thread time: every task, and within them
+// script, layout and style recalculation), the tasks over 50 ms (Long Tasks: count, sum, longest;
+// Chromium leaves the rendering steps out of them), the frames over 50 ms (Long Animation
+// Frames, which include rendering: the script and the style+layout+paint time in them, wall
+// time), and for every ListSecrets answer whether it arrived while a long task ran, and how long
+// it then waited for the task to end.
+function mainThreadStats(metrics, long, calls, complete) {
+  const ms = (k) => (metrics[k] ?? 0) * 1000;
+  const tasks = long.tasks.filter((t) => t.start < complete);
+  const frames = long.frames.filter((f) => f.start < complete);
+  const waits = calls.map((c) => {
+    const t = tasks.find((x) => x.start <= c.end && c.end < x.start + x.ms);
+    return t ? t.start + t.ms - c.end : 0;
+  });
+  const landed = waits.filter((w) => w > 0);
+  return {
+    task_ms: ms('TaskDuration'), script_ms: ms('ScriptDuration'), layout_ms: ms('LayoutDuration'),
+    style_ms: ms('RecalcStyleDuration'),
+    long_tasks: tasks.length, long_task_ms: tasks.reduce((s, t) => s + t.ms, 0),
+    long_task_max_ms: tasks.length ? Math.max(...tasks.map((t) => t.ms)) : 0,
+    long_frames: frames.length, long_frame_script_ms: frames.reduce((s, f) => s + f.script, 0),
+    long_frame_layout_ms: frames.reduce((s, f) => s + f.layout, 0),
+    answers_in_long_task: landed.length,
+    answer_wait_ms_median: landed.length ? median(landed) : 0,
+  };
+}
+
 async function loadOnce(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // Room for every call's resource timing entry (the default buffer holds 250).
-  await context.addInitScript(() => performance.setResourceTimingBufferSize(5000));
+  await context.addInitScript(() => {
+    performance.setResourceTimingBufferSize(5000);
+    // Where the main thread's time goes (mainThreadStats): every task over 50 ms, and every
+    // frame over 50 ms with the scripts that ran in it (Long Animation Frames).
+    window.__benchLong = { tasks: [], frames: [] };
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) window.__benchLong.tasks.push({ start: e.startTime, ms: e.duration });
+    }).observe({ type: 'longtask' });
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) {
+        window.__benchLong.frames.push({
+          start: e.startTime, ms: e.duration,
+          // Script, then style and layout (renderStart -> end: rAF callbacks, style, layout, paint).
+          script: e.scripts.reduce((sum, s) => sum + s.duration, 0),
+          layout: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0,
+        });
+      }
+    }).observe({ type: 'long-animation-frame' });
+  });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // The renderer's own counters (main thread): task, script, layout and style time.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
   const cpuStart = chromiumCpuMs();
   await page.goto(url);
   try {
@@ -127,7 +176,9 @@ async function loadOnce(browser, url) {
     throw new Error(`${url}: no undelete:list-complete mark (${e.message}); errors: ${errors.join('; ')}; page: ${text.slice(0, 300)}`);
   }
   const cpuMs = chromiumCpuMs() - cpuStart;
+  const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
   const marks = await page.evaluate(() => ({
+    long: window.__benchLong,
     first: performance.getEntriesByName('undelete:first-row')[0]?.startTime ?? null,
     // Where the first row's time goes: the app ready (pages without the mark: null), and the
     // first ListSecrets answer in (resource timing).
@@ -145,6 +196,8 @@ async function loadOnce(browser, url) {
   }));
   marks.cpu = cpuMs;
   marks.requests = requestStats(marks.calls, marks.configEnd, marks.complete);
+  marks.main = mainThreadStats(metrics, marks.long, marks.calls, marks.complete);
+  delete marks.long;
   // The first answer of a page that names its target in the path.
   marks.firstAnswer ??= marks.calls.length ? Math.min(...marks.calls.map((c) => c.end)) : null;
   delete marks.calls;
@@ -251,6 +304,10 @@ try {
         first_answer_ms: col('firstAnswer'), first_answer_ms_median: medianOrNull(col('firstAnswer')),
       };
       // Where the time goes: each figure of requestStats, median over the loads, and per load.
+      const mainKeys = Object.keys(l[0].main);
+      const perMain = (k) => l.map((m) => round(m.main[k]));
+      out.pages[p.name].main_thread = Object.fromEntries(mainKeys.map((k) => [k, medianOrNull(perMain(k))]));
+      out.pages[p.name].main_thread_per_load = Object.fromEntries(mainKeys.map((k) => [k, perMain(k)]));
       if (l.every((m) => m.requests)) {
         const keys = Object.keys(l[0].requests);
         const per = (k) => l.map((m) => (m.requests[k] === null ? null : round(m.requests[k])));

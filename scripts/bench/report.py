@@ -82,6 +82,17 @@ def fleet_section() -> None:
     line("one target, slowest", "target_ms_max")
     line("slot freed -> next target's first call, median", "handover_ms_median")
     line("slot freed -> next target's first call, slowest", "handover_ms_max")
+    mt = [p.get("main_thread") for p in (dash, plain, one)]
+    if all(mt):
+        print("   The main thread until the mark (the renderer's counters, CPU time; frames over 50 ms, Long Animation")
+        print("   Frames, wall time; medians of the loads)")
+        row("", "dashboard", "fleet floor", "one target", widths=(48, 14, 14, 14))
+        for label, key, fmt in (("all tasks", "task_ms", ms), ("  script", "script_ms", ms),
+                                ("  layout", "layout_ms", ms), ("  style recalculation", "style_ms", ms),
+                                ("frames over 50 ms, count", "long_frames", lambda x: f"{x:.0f}"),
+                                ("  script in them", "long_frame_script_ms", ms),
+                                ("  style, layout and paint in them", "long_frame_layout_ms", ms)):
+            row(f"  {label}", *(fmt(m[key]) for m in mt), widths=(48, 14, 14, 14))
     print(f"   All loads (complete, ms): dashboard {dash['complete_ms']}; fleet floor {plain['complete_ms']};"
           f" one target {one['complete_ms']}")
     print(f"   The pages say: dashboard {dash['shown']!r}; fleet floor {plain['shown']!r}; one target {one['shown']!r}")
