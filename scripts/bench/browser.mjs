@@ -54,20 +54,29 @@ const medianOrNull = (xs) => (xs.includes(null) ? null : round(median(xs)));
 // Round i: every page once, in an order rotated by i.
 const rotated = (i) => pages.map((_, k) => pages[(k + i) % pages.length]);
 
-// CPU time (ms) used so far by every Chromium process on the machine (Linux /proc; the benchmark's
-// browser is the only one running). Its difference over a load is what the load cost the CPU,
-// which on a 2-core machine moto competes for: a steadier figure than wall time.
-function chromiumCpuMs() {
-  let ticks = 0;
+// CPU time (ms) used so far by each Chromium process on the machine (Linux /proc; the benchmark's
+// browser is the only one running), by pid. Over a load, what the load cost the CPU, which on a
+// 2-core machine moto competes for: a steadier figure than wall time.
+function chromiumCpuTicks() {
+  const ticks = new Map();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!/chrom/.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+      ticks.set(pid, Number(fields[11]) + Number(fields[12])); // utime + stime
     } catch { /* the process ended meanwhile */ }
   }
+  return ticks;
+}
+
+// The CPU time (ms) Chromium's processes used since `start` (chromiumCpuTicks()): those still
+// running, from 0 for those started since. A process that ended meanwhile (the renderer of the
+// context closed before) is left out rather than subtracted.
+function chromiumCpuMsSince(start) {
+  let ticks = 0;
+  for (const [pid, now] of chromiumCpuTicks()) ticks += now - (start.get(pid) ?? 0);
   return ticks * (1000 / 100); // USER_HZ is 100 on Linux
 }
 
@@ -166,7 +175,7 @@ async function loadOnce(browser, url) {
   // The renderer's own counters (main thread): task, script, layout and style time.
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-  const cpuStart = chromiumCpuMs();
+  const cpuStart = chromiumCpuTicks();
   await page.goto(url);
   try {
     await page.waitForFunction(() => performance.getEntriesByName('undelete:list-complete').length > 0,
@@ -175,7 +184,7 @@ async function loadOnce(browser, url) {
     const text = await page.locator('body').innerText().catch(() => '');
     throw new Error(`${url}: no undelete:list-complete mark (${e.message}); errors: ${errors.join('; ')}; page: ${text.slice(0, 300)}`);
   }
-  const cpuMs = chromiumCpuMs() - cpuStart;
+  const cpuMs = chromiumCpuMsSince(cpuStart);
   const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
   const marks = await page.evaluate(() => ({
     long: window.__benchLong,
