@@ -15,6 +15,7 @@ use web_sys::AbortController;
 use crate::api::client::Client;
 use crate::api::error::{ApiError, ErrorKind, Operation};
 use crate::browser;
+use crate::model::batching::{BATCH_INTERVAL_MS, interval_after, wait_ms};
 use crate::model::clock::IGNORED_SKEW_MS;
 use crate::model::fleet_scan::{FleetScan, TargetState};
 use crate::model::format::grouped;
@@ -26,10 +27,6 @@ use crate::wire::{ListSecretsRequest, ListSecretsResponse, ProxyConfig, SecretLi
 
 /// ListSecrets' largest page.
 const PAGE_SIZE: u32 = 100;
-/// How often, at most, newly listed pages are added to the table while a scan runs. Each
-/// hand-over re-sorts the rows and makes the browser lay out the table again; the next page's
-/// request is already out meanwhile, so waiting costs nothing but this delay.
-const BATCH_INTERVAL_MS: f64 = 120.0;
 /// Targets listed at once, each with one request out: a browser opens at most six connections
 /// to one origin over HTTP/1.1, and a seventh request would only queue behind them.
 const TARGETS_IN_FLIGHT: usize = 6;
@@ -387,9 +384,9 @@ impl Dashboard {
                 ));
             }
             if pager.finished() {
-                pass.batch.add(&target, page.secret_list);
-                pass.batch.flush();
-                self.listing.update(|l| l.finish_scan(&key));
+                // Drawn with the next batch, like any page: the target's rows the scan did not
+                // see leave the table then (`Listing::finish_scan`).
+                pass.batch.add_last(&target, page.secret_list);
                 break TargetState::Listed;
             }
             // The next page is on its way before this one's rows are drawn.
@@ -398,6 +395,7 @@ impl Dashboard {
         };
         self.scan.update(|s| s.set(&key, state));
         if !self.scan.with_untracked(FleetScan::is_running) {
+            pass.batch.flush();
             self.scan_ended();
         }
     }
@@ -541,8 +539,10 @@ impl Pass {
 }
 
 /// Hands listed pages to the table: the first page at once, so the first rows show as early as
-/// possible, then whatever has arrived at most every [`BATCH_INTERVAL_MS`]. A clone shares the
-/// same pending rows (the scan and its timer both hold one).
+/// possible, then whatever has arrived once the interval since the last hand-over is over
+/// (`model::batching`: at least [`BATCH_INTERVAL_MS`], more when drawing the last one cost
+/// more); the last page of the scan at once. A target's last page waits like any other. A clone
+/// shares the same pending rows (the scan and its timer both hold one).
 #[derive(Clone)]
 struct Batch(Rc<RefCell<PendingRows>>);
 
@@ -554,8 +554,11 @@ struct PendingRows {
     /// Whether the scan this batch belongs to is still the current one: a superseded scan's
     /// timer must not add its rows.
     is_current: Box<dyn Fn() -> bool>,
-    pending: Vec<(Arc<Target>, Vec<SecretListEntry>)>,
+    /// Pages to add, and whether each is its target's last.
+    pending: Vec<(Arc<Target>, Vec<SecretListEntry>, bool)>,
     last_flush: Option<f64>,
+    /// How long after `last_flush` the next may come (`model::batching::interval_after`).
+    interval: f64,
     timer_set: bool,
     first_row_marked: bool,
 }
@@ -572,6 +575,7 @@ impl Batch {
             is_current: Box::new(is_current),
             pending: Vec::new(),
             last_flush: None,
+            interval: BATCH_INTERVAL_MS,
             timer_set: false,
             first_row_marked: false,
         })))
@@ -580,12 +584,19 @@ impl Batch {
     /// Adds a page's entries: drawn now if the table was last updated long enough ago, else by a
     /// timer at the end of the interval.
     fn add(&self, target: &Arc<Target>, entries: Vec<SecretListEntry>) {
-        let wait = {
+        self.push(target, entries, false);
+    }
+
+    /// The same, for a target's last page.
+    fn add_last(&self, target: &Arc<Target>, entries: Vec<SecretListEntry>) {
+        self.push(target, entries, true);
+    }
+
+    fn push(&self, target: &Arc<Target>, entries: Vec<SecretListEntry>, last: bool) {
+        let mut wait = {
             let mut rows = self.0.borrow_mut();
-            rows.pending.push((target.clone(), entries));
-            let wait = rows
-                .last_flush
-                .map_or(0.0, |at| BATCH_INTERVAL_MS - (browser::now_ms() - at));
+            rows.pending.push((target.clone(), entries, last));
+            let wait = wait_ms(rows.last_flush, rows.interval, browser::now_ms());
             if wait > 0.0 && rows.timer_set {
                 return;
             }
@@ -597,10 +608,20 @@ impl Batch {
         }
         let batch = self.clone();
         spawn_local(async move {
-            browser::sleep_ms(wait).await;
+            // The interval may have grown meanwhile (the last hand-over's cost came in).
+            while wait > 0.0 {
+                browser::sleep_ms(wait).await;
+                wait = batch.wait();
+            }
             batch.0.borrow_mut().timer_set = false;
             batch.flush();
         });
+    }
+
+    /// How long the next hand-over must wait now.
+    fn wait(&self) -> f64 {
+        let rows = self.0.borrow();
+        wait_ms(rows.last_flush, rows.interval, browser::now_ms())
     }
 
     /// Draws every pending row now.
@@ -617,15 +638,30 @@ impl Batch {
             rows.now.set(listed_at);
         }
         rows.listing.update(|l| {
-            for (target, entries) in pages {
+            for (target, entries, last) in pages {
                 l.add_page(&target, entries, listed_at);
+                if last {
+                    l.finish_scan(&target.key());
+                }
             }
         });
-        rows.last_flush = Some(browser::now_ms());
+        let flushed_at = browser::now_ms();
+        rows.last_flush = Some(flushed_at);
         if !rows.first_row_marked && rows.listing.with_untracked(|l| l.found() > 0) {
             rows.first_row_marked = true;
             spawn_local(mark_once_rendered("undelete:first-row"));
         }
+        // What drawing these rows costs (the effects that build them, then the browser's
+        // layout and paint): the main thread is that long away from the answers coming in.
+        let batch = self.clone();
+        spawn_local(async move {
+            browser::after_next_paint().await;
+            let cost = browser::now_ms() - flushed_at;
+            let mut rows = batch.0.borrow_mut();
+            if rows.last_flush == Some(flushed_at) {
+                rows.interval = interval_after(cost);
+            }
+        });
     }
 }
 

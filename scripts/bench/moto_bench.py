@@ -59,10 +59,16 @@ def seed_backend(backend, secrets, deleted_every: int) -> int:
             tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()] or None,
             kms_key_id=None, client_request_token=None, replica_regions=[], force_overwrite=False)
         if i % deleted_every == 0:
-            backend.delete_secret(name, recovery_window_in_days=7 + i % 24,
-                                  force_delete_without_recovery=False)
+            schedule_deletion(backend, name, i)
             deleted += 1
     return deleted
+
+
+def schedule_deletion(backend, name: str, i: int) -> None:
+    """Schedules the `i`-th seeded secret, `name`, for deletion (a recovery window of 7 to 30
+    days, by `i`): what DeleteSecret does, straight in the backend."""
+    backend.delete_secret(name, recovery_window_in_days=7 + i % 24,
+                          force_delete_without_recovery=False)
 
 
 def serve_until_signalled(server: ThreadedMotoServer) -> None:

@@ -14,6 +14,9 @@
 #      regions, 300 secrets each) behind an upstream adding 50 ms a call: the dashboard vs the
 #      fleet floor (scripts/bench/plain_fleet, a plain fetch loop, 6 in flight), turn about, and
 #      the dashboard over one of those targets alone
+#   6. bulk restore (scripts/bench/bulk.sh, runnable alone): 200 secrets restored in one
+#      confirmation against moto vs the bulk floor (scripts/bench/plain_bulk, the same 200
+#      RestoreSecret calls, 5 in flight), turn about, moto re-scheduled before each load
 # Not part of `make test`. Results (JSON + the table) go to artifacts/bench/<date>/.
 # Knobs: BENCH_RUNS (browser loads per page, default 5), BENCH_WRK_SECONDS (10: each
 #        proxy latency/throughput run), BENCH_LOAD_SECONDS (30: the proxy's load phase),
@@ -107,6 +110,9 @@ cargo bench --quiet -p undelete-proxy --bench signing 2>/dev/null | tee "$OUT/cr
 
 # --- 5. the fleet list: 12 targets behind a 50 ms upstream ----------------------------------------
 BENCH_DIST="$DIST" bash "$REPO/scripts/bench/fleet.sh" "$OUT"
+
+# --- 6. bulk restore: 200 secrets in one confirmation ---------------------------------------------
+BENCH_DIST="$DIST" bash "$REPO/scripts/bench/bulk.sh" "$OUT"
 
 # --- the table --------------------------------------------------------------------------------
 "$PY" "$REPO/scripts/bench/meta.py" "$OUT/meta.json" "$STAMP" "$((SECONDS - T0))" "$LOAD_START"

@@ -4,6 +4,9 @@
 #   start_moto TOTAL DELETED_EVERY   -> MOTO_URL   (scripts/bench/moto_bench.py)
 #   start_fleet_moto                 -> MOTO_URL, FLEET_ROLE_ARNS, FLEET_REGIONS
 #                                       (scripts/bench/moto_fleet.py; its JSON in $RUN/moto-fleet.json)
+#   start_bulk_moto                  -> MOTO_URL, MOTO_CONTROL_URL (scripts/bench/moto_bulk.py: 600
+#                                       secrets, 200 scheduled, re-scheduled by POST $MOTO_CONTROL_URL/reschedule;
+#                                       its JSON in $RUN/moto-bulk.json)
 #   start_delay UPSTREAM_URL MS      -> DELAY_URL  (scripts/bench/delay_upstream.py; its calls per
 #                                       action are written to $RUN/delay.json when it is stopped)
 #   start_proxy STATIC_DIR [ARGS...] -> PROXY_URL, PROXY_LOG  (needs PROXY_RELEASE, and MOTO_URL or
@@ -49,6 +52,17 @@ start_fleet_moto() { # -> sets MOTO_URL, FLEET_ROLE_ARNS (array), FLEET_REGIONS 
   mapfile -t FLEET_ROLE_ARNS < <("$VENV/bin/python" -c 'import json,sys; print(*json.load(sys.stdin)["roleArns"], sep="\n")' <"$RUN/moto-fleet.json")
   FLEET_REGIONS="$("$VENV/bin/python" -c 'import json,sys; print(",".join(json.load(sys.stdin)["regions"]))' <"$RUN/moto-fleet.json")"
   log "bench: moto seeded: $(cat "$RUN/moto-fleet.json")"
+}
+
+start_bulk_moto() { # -> sets MOTO_URL, MOTO_CONTROL_URL
+  local port control; port=$(free_port); control=$(free_port)
+  "$VENV/bin/python" "$REPO/scripts/bench/moto_bulk.py" --port "$port" --control-port "$control" \
+    >"$RUN/moto-bulk.json" 2>"$RUN/moto-bulk.log" &
+  pids+=($!)
+  wait_line "$RUN/moto-bulk.json" "${pids[-1]}" "$RUN/moto-bulk.log" "moto (bulk)"
+  MOTO_URL="http://127.0.0.1:$port"
+  MOTO_CONTROL_URL="http://127.0.0.1:$control"
+  log "bench: moto seeded: $(cat "$RUN/moto-bulk.json")"
 }
 
 start_delay() { # upstream-url delay-ms -> sets DELAY_URL

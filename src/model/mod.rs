@@ -1,6 +1,7 @@
 //! Pure logic with no browser in it, tested natively with `cargo test`: date reasoning, the
 //! listing and its paging, sorting and filtering, text formatting.
 
+pub mod batching;
 pub mod bulk_run;
 pub mod clock;
 pub mod deadline;
