@@ -195,6 +195,11 @@ impl BulkRestore {
         else {
             return;
         };
+        self.send(rows);
+    }
+
+    /// One RestoreSecret for each of `rows`, each answered to [`Self::answered`].
+    fn send(self, rows: Vec<Arc<SecretRow>>) {
         let stop = self.stop.get_value();
         for row in rows {
             let stop = stop.clone();
@@ -213,51 +218,54 @@ impl BulkRestore {
 
     fn answered<T>(self, row: &SecretRow, outcome: Result<T, ApiError>) {
         let state = ItemState::from_outcome(&outcome, &row.name);
-        if let Some(reason) = state.reason_text() {
-            self.reasons.update(|r| {
-                r.insert(row.id.clone(), reason);
-            });
-        }
         if outcome
             .as_ref()
             .is_err_and(|e| e.kind == ErrorKind::ReadOnly)
         {
             // The proxy was restarted read-only: every other restore would be refused too. The
             // rows lose their checkboxes once the settings are read again.
-            self.run.update(|r| {
+            self.stop.get_value().set(true);
+            self.run.update_untracked(|r| {
                 if let Some(run) = r {
                     run.stop();
                 }
             });
-            self.stop.get_value().set(true);
             self.dashboard.config.refetch();
         }
-        if state == ItemState::Restored {
+        let restored = state == ItemState::Restored;
+        let reason = state.reason_text();
+        // The next restores go out before anything is drawn: the run is changed untracked, the
+        // requests are spawned, and only then is the run's change announced to the views.
+        let Some((first_restored, next)) = self
+            .run
+            .try_update_untracked(|r| {
+                let run = r.as_mut()?;
+                let first = restored && run.counts().restored == 0;
+                run.finish(&row.id, state);
+                Some((first, run.start_next()))
+            })
+            .flatten()
+        else {
+            return;
+        };
+        self.send(next);
+        self.run.notify();
+        if let Some(reason) = reason {
+            self.reasons.update(|r| {
+                r.insert(row.id.clone(), reason);
+            });
+        }
+        if restored {
             // Trust the answer, not a re-list: ListSecrets lags for minutes.
             self.dashboard.listing.update(|l| {
                 l.mark_gone(&row.id);
             });
             self.selection.update(|s| s.set(&row.id, false));
-            if self
-                .run
-                .with_untracked(|r| r.as_ref().is_some_and(|r| r.counts().restored == 0))
-            {
+            if first_restored {
                 // `make bench`: the time to the first row leaving the table.
                 spawn_local(mark_once_rendered("undelete:bulk-first-gone"));
             }
         }
-        if self
-            .run
-            .try_update(|r| {
-                if let Some(run) = r {
-                    run.finish(&row.id, state);
-                }
-            })
-            .is_none()
-        {
-            return;
-        }
-        self.start_next();
         self.after_answer();
     }
 

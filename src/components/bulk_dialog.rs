@@ -181,7 +181,12 @@ pub fn BulkDialog() -> impl IntoView {
                     "Each secret below is restored in its own account and region: its scheduled deletion is cancelled and it becomes usable again with its value, versions and tags."
                 </p>
                 <ul class="bulk-items">
-                    {move || items().into_iter().map(item_view).collect_view()}
+                    // Keyed by secret and status: an answer redraws its own item only.
+                    <For
+                        each=items
+                        key=|item| (item.row.id.clone(), status_text(&item.state))
+                        children=item_view
+                    />
                 </ul>
                 {progress}
                 // Progress now and then, and the outcome: the page's own live region is inert
