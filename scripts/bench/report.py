@@ -280,6 +280,10 @@ if (d / "proxy.json").exists():
         f"0 {verdict(m['non2xx'] + m['socket_errors'] == 0)}")
     row("  upstream saw other than the good calls", h["upstream_other_than_good"], "", "",
         f"0 {verdict(h['upstream_other_than_good'] == 0 and h['upstream_requests'] > 0)}")
+    for example in h.get("upstream_other_examples", []):
+        print(f"     upstream logged: {example!r}"[:W])
+    if h.get("upstream_own_sts"):
+        print(f"     (besides the good calls, the upstream saw the proxy's own STS GetCallerIdentity {h['upstream_own_sts']}x)")
     ngx, px = p["nginx"], p["proxy"]
     print(f"   throughput reference (no goal): {p['throughput_method']}")
     row("", "calls/s", "p50", "p99", "ratio")
