@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::browser;
 use crate::bulk::BulkRestore;
 use crate::model::fleet_scan::FleetScan;
-use crate::model::format::reveal_invisible;
+use crate::model::format::revealed;
 use crate::model::secret_link::{
     LinkOutcome, choose_text, found_text, not_found_text, resolve, unsure_text,
 };
@@ -125,7 +125,7 @@ impl Links {
         });
         let outcome = resolve(&wanted, &candidates, over, all_listed);
         // In a sentence, characters that would reorder it or hide are written out.
-        let named = reveal_invisible(&wanted).unwrap_or_else(|| wanted.clone());
+        let named = revealed(&wanted);
         let notice = match outcome {
             LinkOutcome::Wait => return,
             LinkOutcome::Open(row) if untrack(|| self.undisturbed()) => {

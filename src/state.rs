@@ -282,9 +282,7 @@ impl Dashboard {
 
     /// Lists again only the targets that failed (and any the proxy serves now that it did not).
     pub fn retry_failed(self) {
-        let failed: Vec<String> = self
-            .scan
-            .with_untracked(|s| s.failures().iter().map(|(t, _)| t.key()).collect());
+        let failed: Vec<String> = self.scan.with_untracked(FleetScan::failed_keys);
         if failed.is_empty() || self.settings_for.get_value().is_some() {
             return;
         }
@@ -404,9 +402,7 @@ impl Dashboard {
     fn scan_ended(self) {
         // The figure includes rendering the full table.
         spawn_local(mark_once_rendered("undelete:list-complete"));
-        let failed: Vec<String> = self
-            .scan
-            .with_untracked(|s| s.failures().iter().map(|(t, _)| t.key()).collect());
+        let failed: Vec<String> = self.scan.with_untracked(FleetScan::failed_keys);
         let (shown, unfinished) = self
             .listing
             .with_untracked(|l| (l.rows().len(), l.rows_of(&failed)));

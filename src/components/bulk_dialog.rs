@@ -1,5 +1,3 @@
-use std::sync::Arc;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -7,8 +5,7 @@ use crate::browser;
 use crate::bulk::BulkRestore;
 use crate::components::backdrop::on_backdrop;
 use crate::model::bulk_run::{BulkItem, BulkRun, ItemState};
-use crate::model::format::{count_text, grouped, reveal_invisible};
-use crate::model::secret_row::SecretRow;
+use crate::model::format::{count_text, grouped, revealed};
 use crate::state::Dashboard;
 
 /// The one confirmation for every selected secret: a native modal `<dialog>` labelled as an
@@ -215,7 +212,7 @@ fn item_view(item: BulkItem) -> impl IntoView {
     };
     view! {
         <li class=class>
-            <span class="bulk-name"><bdi>{revealed_name(&row)}</bdi></span>
+            <span class="bulk-name"><bdi>{revealed(&row.name)}</bdi></span>
             <span class="bulk-place">{place}</span>
             <span class="bulk-left">{left}</span>
             {status.map(|s| view! { <span class="bulk-status">{s}</span> })}
@@ -229,10 +226,6 @@ fn focus_once_drawn(id: &'static str) {
         browser::next_frame().await;
         browser::focus_by_id(id);
     });
-}
-
-fn revealed_name(row: &Arc<SecretRow>) -> String {
-    reveal_invisible(&row.name).unwrap_or_else(|| row.name.clone())
 }
 
 fn status_text(state: &ItemState) -> Option<String> {

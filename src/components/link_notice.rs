@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::links::{LinkNotice, Links};
-use crate::model::format::reveal_invisible;
+use crate::model::format::revealed;
 
 /// What a `?secret=` link led to when it did not simply open the secret's restore: a name
 /// scheduled in several places (the table shows only those, until "Show all secrets"), one not
@@ -25,8 +25,7 @@ pub fn LinkNoticeBar() -> impl IntoView {
                 <div class=class role="status">
                     <p>{text}</p>
                     {open.map(|row| {
-                        let name = reveal_invisible(&row.name).unwrap_or_else(|| row.name.clone());
-                        let label = format!("Open the restore of {name}");
+                        let label = format!("Open the restore of {}", revealed(&row.name));
                         view! {
                             <button
                                 type="button"

@@ -5,14 +5,9 @@ use leptos::task::spawn_local;
 use crate::browser;
 use crate::components::backdrop::on_backdrop;
 use crate::model::deadline::Deadline;
-use crate::model::format::reveal_invisible;
+use crate::model::format::revealed;
 use crate::model::view_url::secret_link;
 use crate::state::{Dashboard, RestoreFailure};
-
-/// `text` with its invisible and reordering characters written out.
-fn revealed(text: String) -> String {
-    reveal_invisible(&text).unwrap_or(text)
-}
 
 /// The confirmation before RestoreSecret: a native modal `<dialog>` (focus trapped, Escape
 /// closes), labelled as an alert dialog, with the safe choice focused first.
@@ -197,11 +192,11 @@ pub fn RestoreDialog() -> impl IntoView {
                 <div id="restore-description">
                     {place}
                     <p>
-                        "This restores " <strong>{move || revealed(name())}</strong>
+                        "This restores " <strong>{move || revealed(&name())}</strong>
                         ": the scheduled deletion is cancelled, the secret becomes usable again and keeps its value, versions and tags."
                     </p>
                     <p class="dialog-deadline">{deadline_text}</p>
-                    <p class="arn">"ARN: " <code>{move || revealed(arn())}</code></p>
+                    <p class="arn">"ARN: " <code>{move || revealed(&arn())}</code></p>
                 </div>
                 {move || failure().map(|words| view! {
                     <p class="banner error" role="alert">{words}</p>

@@ -9,7 +9,7 @@ use crate::components::row_list::RowList;
 use crate::components::selection_bar::SelectAllShown;
 use crate::model::deadline::Deadline;
 use crate::model::fleet_scan::FleetScan;
-use crate::model::format::reveal_invisible;
+use crate::model::format::{reveal_invisible, revealed};
 use crate::model::secret_row::SecretRow;
 use crate::model::table_view::SortColumn;
 use crate::state::Dashboard;
@@ -162,7 +162,7 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
     // "prod/db in prod (eu-west-1)": the same name may be scheduled in several places. Invisible
     // and reordering characters are written out, so that look-alike rows' controls are told
     // apart by name too.
-    let shown_name = reveal_invisible(&row.name).unwrap_or_else(|| row.name.clone());
+    let shown_name = revealed(&row.name);
     let named = if several {
         format!("{shown_name} in {}", row.target.place())
     } else {

@@ -128,6 +128,11 @@ impl FleetScan {
             .collect()
     }
 
+    /// The keys of the targets that could not be listed.
+    pub fn failed_keys(&self) -> Vec<String> {
+        self.failures().iter().map(|(t, _)| t.key()).collect()
+    }
+
     /// Every target was listed to its end: only then is an empty table the whole truth.
     pub fn all_listed(&self) -> bool {
         matches!(self, FleetScan::Targets(t) if !t.is_empty())

@@ -44,6 +44,12 @@ pub fn days_text(ms: f64) -> String {
     plural((ms.max(0.0) / DAY_MS).floor() as u64, "day", "days")
 }
 
+/// `text` as it is shown in a sentence or an accessible name: with its invisible and reordering
+/// characters written out ([`reveal_invisible`]), else unchanged.
+pub fn revealed(text: &str) -> String {
+    reveal_invisible(text).unwrap_or_else(|| text.to_string())
+}
+
 /// `text` with every character that shows as nothing, or that reorders the text around it,
 /// written out as `[U+200B]`; `None` when it has none. Two names that look the same in the table
 /// (`prod/db` and `prod/db` + a zero-width space, which moto accepts) can then be told apart.
