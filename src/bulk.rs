@@ -16,6 +16,7 @@ use crate::api::error::{ApiError, ErrorKind};
 use crate::browser;
 use crate::model::bulk_run::{BulkRun, ItemState};
 use crate::model::format::count_text;
+use crate::model::gone_batch::GoneBatch;
 use crate::model::secret_row::SecretRow;
 use crate::model::selection::Selection;
 use crate::state::{Announcement, Dashboard, Tone, mark_once_rendered};
@@ -23,6 +24,11 @@ use crate::state::{Announcement, Dashboard, Tone, mark_once_rendered};
 /// How often, at most, the live region repeats a running bulk restore's progress: screen
 /// readers cannot keep up with one message per secret.
 const ANNOUNCE_EVERY_MS: f64 = 2_000.0;
+
+/// How often, at most, a running bulk restore redraws its dialog. Each redraw repaints the
+/// dialog, and redrawn every frame it kept the main thread busy enough that answers waited and
+/// the next restores left late; ten times a second still reads as live progress.
+const DRAW_EVERY_MS: f64 = 100.0;
 
 #[derive(Clone, Copy)]
 pub struct BulkRestore {
@@ -41,6 +47,18 @@ pub struct BulkRestore {
     last_announced: StoredValue<f64>,
     /// The running run's Stop, shared with its clients (`Client::stoppable`).
     stop: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+    /// What answers changed that the views have not been told yet (see [`Self::draw`]).
+    undrawn: StoredValue<Undrawn, LocalStorage>,
+}
+
+/// Answers read but not yet drawn: the views hear of them every [`DRAW_EVERY_MS`], and restored
+/// rows leave the table in batches (`model::gone_batch`).
+#[derive(Default)]
+struct Undrawn {
+    gone: GoneBatch,
+    reasons: Vec<(String, String)>,
+    /// A draw is on its way.
+    scheduled: bool,
 }
 
 impl BulkRestore {
@@ -76,6 +94,7 @@ impl BulkRestore {
             said: RwSignal::new(String::new()),
             last_announced: StoredValue::new(0.0),
             stop: StoredValue::new_local(Rc::new(Cell::new(false))),
+            undrawn: StoredValue::new_local(Undrawn::default()),
         }
     }
 
@@ -178,6 +197,7 @@ impl BulkRestore {
                 r.remove(&row.id);
             }
         });
+        self.undrawn.update_value(|u| u.gone.restart());
         self.run.set(Some(BulkRun::new(rows)));
         self.last_announced.set_value(browser::now_ms());
         self.said.set(format!(
@@ -234,39 +254,95 @@ impl BulkRestore {
         }
         let restored = state == ItemState::Restored;
         let reason = state.reason_text();
-        // The next restores go out before anything is drawn: the run is changed untracked, the
-        // requests are spawned, and only then is the run's change announced to the views.
-        let Some((first_restored, next)) = self
+        // The next restores go out first; the views hear of this answer at the next draw.
+        let Some(next) = self
             .run
             .try_update_untracked(|r| {
                 let run = r.as_mut()?;
-                let first = restored && run.counts().restored == 0;
                 run.finish(&row.id, state);
-                Some((first, run.start_next()))
+                Some(run.start_next())
             })
             .flatten()
         else {
             return;
         };
         self.send(next);
+        self.undrawn.update_value(|u| {
+            if restored {
+                u.gone.push(row.id.clone());
+            }
+            if let Some(reason) = reason {
+                u.reasons.push((row.id.clone(), reason));
+            }
+        });
+        self.after_answer();
+    }
+
+    /// Tells the views what the answers since the last draw changed: the run (the dialog's
+    /// progress and list), the reasons, and, when a batch is due, the rows that leave the table
+    /// and the selection. Called from [`Self::after_answer`]: every [`DRAW_EVERY_MS`] while the
+    /// run goes on, at once when it ends.
+    fn draw(self) {
+        let run_over = !self.is_running_untracked();
+        let now = browser::now_ms();
+        let (gone, reasons, first) = self
+            .undrawn
+            .try_update_value(|u| {
+                u.scheduled = false;
+                let first = u.gone.none_left();
+                (
+                    u.gone.take_due(now, run_over),
+                    std::mem::take(&mut u.reasons),
+                    first,
+                )
+            })
+            .unwrap_or_default();
         self.run.notify();
-        if let Some(reason) = reason {
-            self.reasons.update(|r| {
-                r.insert(row.id.clone(), reason);
-            });
+        if !reasons.is_empty() {
+            self.reasons.update(|r| r.extend(reasons));
         }
-        if restored {
-            // Trust the answer, not a re-list: ListSecrets lags for minutes.
+        if !gone.is_empty() {
+            // Trust the answers, not a re-list: ListSecrets lags for minutes.
             self.dashboard.listing.update(|l| {
-                l.mark_gone(&row.id);
+                for id in &gone {
+                    l.mark_gone(id);
+                }
             });
-            self.selection.update(|s| s.set(&row.id, false));
-            if first_restored {
+            self.selection.update(|s| {
+                for id in &gone {
+                    s.set(id, false);
+                }
+            });
+            if first {
                 // `make bench`: the time to the first row leaving the table.
                 spawn_local(mark_once_rendered("undelete:bulk-first-gone"));
             }
         }
-        self.after_answer();
+        // Rows still waiting for their batch: look again at the next draw.
+        if self.undrawn.with_value(|u| u.gone.is_waiting()) {
+            self.schedule_draw();
+        }
+    }
+
+    fn schedule_draw(self) {
+        // The first restored row leaves at once: the run is seen to work.
+        if self
+            .undrawn
+            .with_value(|u| u.gone.none_left() && u.gone.is_waiting())
+        {
+            self.draw();
+            return;
+        }
+        let first = self
+            .undrawn
+            .try_update_value(|u| !std::mem::replace(&mut u.scheduled, true))
+            .unwrap_or(false);
+        if first {
+            spawn_local(async move {
+                browser::sleep_ms(DRAW_EVERY_MS).await;
+                self.draw();
+            });
+        }
     }
 
     /// Says how it is going now and then, and what it did once nothing is pending.
@@ -278,6 +354,7 @@ impl BulkRestore {
             return;
         };
         if running {
+            self.schedule_draw();
             let now = browser::now_ms();
             if now - self.last_announced.get_value() >= ANNOUNCE_EVERY_MS {
                 self.last_announced.set_value(now);
@@ -285,6 +362,7 @@ impl BulkRestore {
             }
             return;
         }
+        self.draw();
         spawn_local(mark_once_rendered("undelete:bulk-complete"));
         self.said.set(summary);
     }

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod deadline;
 pub mod fleet_scan;
 pub mod format;
+pub mod gone_batch;
 pub mod listing;
 pub mod reorder;
 pub mod search_steps;
