@@ -67,8 +67,8 @@ impl BulkRestore {
         let selection = RwSignal::new(Selection::default());
         let run = RwSignal::new(None::<BulkRun>);
         let reasons = RwSignal::new(HashMap::new());
-        // Rows that leave the list (restored one by one, purged, of a target no longer
-        // served) leave the selection.
+        // Rows that leave the list (restored, purged, of a target no longer served) leave the
+        // selection.
         Effect::new(move |_| {
             dashboard.listing.with(|listing| {
                 let stale = selection.with_untracked(|s| s.ids().any(|id| !listing.has(id)));
@@ -302,15 +302,11 @@ impl BulkRestore {
             self.reasons.update(|r| r.extend(reasons));
         }
         if !gone.is_empty() {
-            // Trust the answers, not a re-list: ListSecrets lags for minutes.
+            // Trust the answers, not a re-list: ListSecrets lags for minutes. The rows leave the
+            // selection with the list (the effect in `new`).
             self.dashboard.listing.update(|l| {
                 for id in &gone {
                     l.mark_gone(id);
-                }
-            });
-            self.selection.update(|s| {
-                for id in &gone {
-                    s.set(id, false);
                 }
             });
             if first {
