@@ -138,7 +138,7 @@ impl Client {
                     browser::sleep_ms(backoff.delay_ms(attempts, browser::random())).await;
                     let restore = matches!(op, Operation::Restore { .. });
                     if restore && self.stop.as_ref().is_some_and(|s| s.get()) {
-                        return Err(e);
+                        return Err(e.stopped_while_throttled());
                     }
                 }
                 other => return other,

@@ -11,6 +11,8 @@ pub enum ErrorKind {
     /// Something answered, but not undelete-proxy (e.g. a plain static server: 404/405/501).
     NoProxy,
     Throttled,
+    /// A throttled restore that Stop kept from being tried again: it did not run.
+    StoppedWhileThrottled,
     AccessDenied,
     NotFound,
     /// AWS rejected the proxy's credentials or signature.
@@ -107,6 +109,14 @@ impl ApiError {
         }
     }
 
+    /// This throttled restore is not tried again because the user pressed Stop.
+    pub fn stopped_while_throttled(self) -> Self {
+        ApiError {
+            kind: ErrorKind::StoppedWhileThrottled,
+            ..self
+        }
+    }
+
     /// Worth retrying after a pause: AWS said it was busy, or failed on its side. A restore is only
     /// retried when AWS throttled it, since then it certainly did not run.
     pub fn is_transient(&self, op: Operation<'_>) -> bool {
@@ -167,6 +177,9 @@ impl ApiError {
             ),
             (ErrorKind::Throttled, _) => format!(
                 "AWS is throttling requests and still refused after several retries{aws_said}. Wait a minute and try again."
+            ),
+            (ErrorKind::StoppedWhileThrottled, _) => format!(
+                "AWS was throttling requests{aws_said}, and Stop was pressed before the next try: it was not restored."
             ),
             (ErrorKind::AccessDenied, Operation::List) => format!(
                 "Access denied: the AWS identity the proxy uses for this account needs the secretsmanager:ListSecrets permission{aws_said}."
@@ -322,6 +335,14 @@ mod tests {
             (ErrorKind::Throttled, "ThrottlingException")
         );
         assert!(e.is_transient(RESTORE));
+        // Stop during the backoff: refused, so certainly not run, and not tried again.
+        let stopped = e.clone().stopped_while_throttled();
+        assert!(!stopped.is_transient(RESTORE));
+        assert!(!stopped.outcome_unknown());
+        assert_eq!(
+            stopped.plain_words(RESTORE),
+            "AWS was throttling requests (ThrottlingException: Rate exceeded), and Stop was pressed before the next try: it was not restored."
+        );
         assert!(e.is_transient(Operation::List));
     }
 
