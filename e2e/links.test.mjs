@@ -124,6 +124,21 @@ describe('links', () => {
     await context.close();
   });
 
+  test('?account= and ?region= that match nothing listed show everything, and say so', async () => {
+    const { page, context } = await open('?account=999999999999&region=mars-1');
+    await waitForListing(page, rowsInAll());
+    await page.getByRole('status').filter({
+      hasText: 'The account “999999999999” is not among those this dashboard lists: all accounts are shown. '
+        + 'The region “mars-1” is not among those this dashboard lists: all regions are shown.',
+    }).waitFor();
+    assert.equal((await rowNames(page)).length, rowsInAll());
+    await eventually(async () => {
+      const params = new URL(page.url()).searchParams;
+      assert.deepEqual([params.get('account'), params.get('region')], [null, null]);
+    });
+    await context.close();
+  });
+
   test('a link still waiting for the fleet never opens over what the user started: it offers its secret', async () => {
     const { page, context } = await openPage(env.browser, env.stack);
     let release;

@@ -17,6 +17,7 @@ use crate::api::error::{ApiError, ErrorKind, Operation};
 use crate::browser;
 use crate::model::batching::{BATCH_INTERVAL_MS, interval_after, wait_ms};
 use crate::model::clock::IGNORED_SKEW_MS;
+use crate::model::dropped_filter::dropped_filter_text;
 use crate::model::fleet_scan::{FleetScan, TargetState};
 use crate::model::format::grouped;
 use crate::model::listing::{Listing, Pager};
@@ -83,6 +84,8 @@ pub struct Dashboard {
     pass: StoredValue<Option<Rc<Pass>>, LocalStorage>,
     /// What the settings being read are for (nothing: only the header wants them).
     settings_for: StoredValue<Option<SettingsFor>>,
+    /// Said with the scan's outcome: a filter the settings dropped (`drop_filters_not_in`).
+    dropped_filters: StoredValue<Option<String>>,
     /// The clock the "time left" column reads; ticks every 30 s.
     pub now: RwSignal<f64>,
     pub query: RwSignal<String>,
@@ -231,6 +234,7 @@ impl Dashboard {
             generation: StoredValue::new(0),
             pass: StoredValue::new_local(None),
             settings_for: StoredValue::new(None),
+            dropped_filters: StoredValue::new(None),
             now,
             query,
             sort,
@@ -332,20 +336,29 @@ impl Dashboard {
         pass.enqueue(self, to_list);
     }
 
-    /// An account or region filter that names nothing the proxy serves any more shows all. An
-    /// account given by its label or ID (a link) becomes that account's key.
+    /// An account or region filter that names nothing the proxy serves any more shows all, and
+    /// the scan's outcome says so. An account given by its label or ID (a link) becomes that
+    /// account's key.
     fn drop_filters_not_in(self, targets: &[Arc<Target>]) {
+        let mut dropped_account = None;
         if let Some(account) = self.account_filter.get_untracked() {
             let key = account_key_for(targets, &account).map(str::to_string);
-            if key.as_ref() != Some(&account) {
+            if key.is_none() {
+                dropped_account = Some(account);
+                self.account_filter.set(None);
+            } else if key.as_ref() != Some(&account) {
                 self.account_filter.set(key);
             }
         }
+        let mut dropped_region = None;
         if let Some(region) = self.region_filter.get_untracked()
             && !targets.iter().any(|t| t.region == region)
         {
+            dropped_region = Some(region);
             self.region_filter.set(None);
         }
+        let said = dropped_filter_text(dropped_account.as_deref(), dropped_region.as_deref());
+        self.dropped_filters.set_value(said);
     }
 
     /// Walks every ListSecrets page of `target`, through `pass`'s client.
@@ -411,9 +424,17 @@ impl Dashboard {
             f.narrows()
                 .then(|| (self.match_count.get_untracked(), f.by_place()))
         });
-        let said = self
+        let mut said = self
             .scan
             .with_untracked(|s| s.ended_text(shown, unfinished, narrowed));
+        if let Some(dropped) = self
+            .dropped_filters
+            .try_update_value(Option::take)
+            .flatten()
+        {
+            said.push(' ');
+            said.push_str(&dropped);
+        }
         let unread = self
             .scan
             .with_untracked(|s| matches!(s, FleetScan::SettingsFailed(_)));

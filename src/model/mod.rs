@@ -5,6 +5,7 @@ pub mod batching;
 pub mod bulk_run;
 pub mod clock;
 pub mod deadline;
+pub mod dropped_filter;
 pub mod fleet_scan;
 pub mod format;
 pub mod gone_batch;
