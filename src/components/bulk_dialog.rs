@@ -55,9 +55,10 @@ pub fn BulkDialog() -> impl IntoView {
             return;
         }
         // The run stays: its failed rows keep their reasons until the next confirmation.
-        let done = bulk.run.with_untracked(Option::is_some);
         bulk.closed();
-        if !(done && browser::focus_by_id("bulk-restore")) {
+        // Back to the button that opened it (cancelled, or rows left selected); the search if
+        // nothing is selected any more and the bar has gone.
+        if !browser::focus_by_id("bulk-restore") {
             browser::focus_by_id("search");
         }
     };
@@ -203,7 +204,11 @@ fn item_view(item: BulkItem) -> impl IntoView {
     let dashboard = expect_context::<Dashboard>();
     let BulkItem { row, state } = item;
     let place = row.target.place_text();
-    let left = row.deadline().time_left_text(dashboard.now.get_untracked());
+    // Follows the clock, as the table's "time left" does: the confirmation may be open (or the
+    // rows selected) long before it is read.
+    let deadline = row.deadline();
+    let now = dashboard.now;
+    let left = move || deadline.time_left_text(now.get());
     let status = status_text(&state);
     let class = match state {
         ItemState::Restored => "bulk-item restored",

@@ -90,7 +90,7 @@ pub fn SecretsTable() -> impl IntoView {
             </div>
             <Show when=nothing_matches>
                 <p class="no-match">
-                    {move || format!("No secrets match “{}”. ", dashboard.query.get())}
+                    {move || format!("No secrets match “{}”. ", revealed(&dashboard.query.get()))}
                     <button type="button" class="link" on:click=move |_| {
                         dashboard.query.set(String::new());
                         browser::focus_by_id("search");
