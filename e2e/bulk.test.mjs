@@ -125,7 +125,13 @@ describe('bulk Cancel deletion', () => {
     for (let i = 0; i < 40 && !(await isFocused(bulkButton)); i++) await page.keyboard.press('Shift+Tab');
     assert.equal(await isFocused(bulkButton), true, await focusedLabel(page));
     await page.keyboard.press('Enter');
-    const dialog = await openedBulk(page, 2);
+    let dialog = await openedBulk(page, 2);
+    assert.equal(await focusedLabel(page), 'Cancel');
+    // Escape closes it and gives focus back to the button that opened it; Enter reopens it.
+    await page.keyboard.press('Escape');
+    await eventually(async () => assert.equal(await isFocused(bulkButton), true, await focusedLabel(page)));
+    await page.keyboard.press('Enter');
+    dialog = await openedBulk(page, 2);
     assert.equal(await focusedLabel(page), 'Cancel');
     // The answers wait until the second Enter: a fast moto could otherwise end the run before
     // the focus is read.

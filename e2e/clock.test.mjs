@@ -2,7 +2,7 @@
 // the proxy's clock (its answers' `Date` header; src/model/clock.rs) and says that it does.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cancelButton, openPage, table, waitForListing, useStack } from './harness.mjs';
+import { cancelButton, eventually, openPage, table, waitForListing, useStack } from './harness.mjs';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -34,6 +34,30 @@ describe('a wrong browser clock', () => {
     await cancelButton(page, 'prod/db').click();
     const dialog = page.getByRole('alertdialog', { name: 'Cancel deletion of prod/db?' });
     assert.match(await dialog.innerText(), /6 days 2[0-3] hours left/);
+    await page.keyboard.press('Escape');
+    await context.close();
+  });
+
+  test('the bulk confirmation counts time left with the same clock as the table, as it runs', async () => {
+    const { page, context } = await openPage(env.browser, env.stack);
+    await page.clock.install();
+    await page.goto('/');
+    await waitForListing(page, env.stack.state.scheduled.length);
+    const row = table(page).getByRole('row').filter({ has: cancelButton(page, 'prod/db') });
+    const rowLeft = async () => (await row.locator('.time-left-text').innerText()).trim();
+    // Selected now, confirmed two days later: the dialog says what is left then.
+    await page.getByRole('checkbox', { name: 'Select prod/db', exact: true }).check();
+    const before = await rowLeft();
+    await page.clock.fastForward(2 * DAY);
+    await eventually(async () => assert.notEqual(await rowLeft(), before));
+    await page.getByRole('button', { name: 'Cancel deletion for 1 selected', exact: true }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Cancel deletion of 1 secret?', exact: true });
+    await dialog.waitFor();
+    assert.ok((await dialog.innerText()).includes(await rowLeft()), `dialog says "${await rowLeft()}"`);
+    // Left open for another day, it still agrees with the table.
+    await page.clock.fastForward(DAY);
+    await eventually(async () => assert.ok((await dialog.innerText()).includes(await rowLeft())));
+    assert.match(await rowLeft(), /^[34] days/);
     await page.keyboard.press('Escape');
     await context.close();
   });

@@ -117,6 +117,9 @@ describe('links', () => {
     assert.equal(await search(page).inputValue(), q);
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.equal(await page.locator('img[src="x"], main script').count(), 0);
+    // A search that matches nothing is quoted with its invisible and bidi characters written out.
+    await search(page).fill('db\u202Eevil\u200B');
+    await page.getByText('No secrets match “db[U+202E]evil[U+200B]”.').waitFor();
     // An unknown sort is the default order.
     const timeLeft = table(page).getByRole('columnheader', { name: /^Time left/ });
     if (await timeLeft.count()) assert.equal(await timeLeft.getAttribute('aria-sort'), 'ascending');
