@@ -263,6 +263,10 @@ describe('bulk Cancel deletion', () => {
     const row = table(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${purged.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }) });
     assert.equal(await checkbox(page, purged.name, hubRows).isChecked(), true);
     assert.match(await row.innerText(), /Restore failed: /);
+    // Its time left is the truth the restore found, not what the list read before.
+    assert.equal((await row.locator('.time-left-text').innerText()).trim(),
+      'none: a restore found it already deleted for good');
+    assert.match(await row.locator('td.time-left').innerText(), /^Purged/i);
     // Reopened and cancelled, the reason stays until it is tried again.
     await page.getByRole('button', { name: 'Cancel deletion for 1 selected', exact: true }).click();
     await (await openedBulk(page, 1)).getByRole('button', { name: 'Cancel', exact: true }).click();

@@ -24,6 +24,9 @@ use crate::state::Dashboard;
 /// ~50 ms. Search is the way to any row of a larger table: matching rows come on screen.
 const LARGE_TABLE: usize = 1000;
 
+/// The "time left" of a row whose bulk restore found it already purged.
+const PURGED_TEXT: &str = "none: a restore found it already deleted for good";
+
 /// The table of secrets scheduled for deletion, or the empty state.
 #[component]
 pub fn SecretsTable() -> impl IntoView {
@@ -210,6 +213,13 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
                 .map(|words| view! { <span class="row-reason">{words}</span> })
         }
     });
+    // A bulk restore found it purged: no time is left, whatever the list read before.
+    let purged = {
+        let bulk = selectable.then(|| expect_context::<BulkRestore>());
+        let id = row.id.clone();
+        move || bulk.is_some_and(|b| b.purged.with(|p| p.contains(&id)))
+    };
+    let purged_too = purged.clone();
     let actions = if dashboard.read_only() {
         Either::Left(view! { <span class="muted">"Read-only"</span> })
     } else {
@@ -264,9 +274,23 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
             </td>
             <td class="time-left">
                 <span class=clock(|d, now| format!("urgency {}", d.urgency(now).css()))>
-                    {clock(|d, now| d.urgency(now).label().into())}
+                    {move || {
+                        if purged_too() {
+                            "Purged".to_string()
+                        } else {
+                            clock(|d, now| d.urgency(now).label().into())()
+                        }
+                    }}
                 </span>
-                <span class="time-left-text">{clock(Deadline::time_left_text)}</span>
+                <span class="time-left-text">
+                    {move || {
+                        if purged() {
+                            PURGED_TEXT.to_string()
+                        } else {
+                            clock(Deadline::time_left_text)()
+                        }
+                    }}
+                </span>
             </td>
             <td class="tags">
                 {if row.tags.is_empty() {
