@@ -3,7 +3,7 @@
 //! context beside `state::Dashboard`.
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -39,10 +39,7 @@ pub struct BulkRestore {
     pub run: RwSignal<Option<BulkRun>>,
     /// Why each row whose last restore did not succeed did not, by id: shown on the row until
     /// it is tried again (a new confirmation does not wipe them).
-    pub reasons: RwSignal<HashMap<String, String>>,
-    /// Rows whose restore found them already purged: their "time left" says none is, whatever
-    /// the list read before. They stay for Retry failed, like any failure.
-    pub purged: RwSignal<HashSet<String>>,
+    pub reasons: RwSignal<HashMap<String, RowReason>>,
     pub dialog: NodeRef<Dialog>,
     /// What the dialog's live region says: the run's progress now and then, and its outcome.
     /// (While the modal dialog is open the page behind it, its live region included, is inert.)
@@ -54,13 +51,21 @@ pub struct BulkRestore {
     undrawn: StoredValue<Undrawn, LocalStorage>,
 }
 
+/// Why a row's last restore did not succeed.
+#[derive(Clone)]
+pub struct RowReason {
+    pub text: String,
+    /// It found the secret already purged: the row's "time left" says none is, whatever the
+    /// list read before. It stays for Retry failed, like any failure.
+    pub purged: bool,
+}
+
 /// Answers read but not yet drawn: the views hear of them every [`DRAW_EVERY_MS`], and restored
 /// rows leave the table in batches (`model::gone_batch`).
 #[derive(Default)]
 struct Undrawn {
     gone: GoneBatch,
-    reasons: Vec<(String, String)>,
-    purged: Vec<String>,
+    reasons: Vec<(String, RowReason)>,
     /// A draw is on its way.
     scheduled: bool,
 }
@@ -71,7 +76,6 @@ impl BulkRestore {
         let selection = RwSignal::new(Selection::default());
         let run = RwSignal::new(None::<BulkRun>);
         let reasons = RwSignal::new(HashMap::new());
-        let purged = RwSignal::new(HashSet::new());
         // Rows that leave the list (restored, purged, of a target no longer served) leave the
         // selection.
         Effect::new(move |_| {
@@ -88,7 +92,6 @@ impl BulkRestore {
             if dashboard.read_only() {
                 selection.update(|s| s.clear());
                 reasons.update(HashMap::clear);
-                purged.update(HashSet::clear);
             }
         });
         BulkRestore {
@@ -96,7 +99,6 @@ impl BulkRestore {
             selection,
             run,
             reasons,
-            purged,
             dialog: NodeRef::new(),
             said: RwSignal::new(String::new()),
             last_announced: StoredValue::new(0.0),
@@ -204,11 +206,6 @@ impl BulkRestore {
                 r.remove(&row.id);
             }
         });
-        self.purged.update(|p| {
-            for row in &rows {
-                p.remove(&row.id);
-            }
-        });
         self.undrawn.update_value(|u| u.gone.restart());
         self.run.set(Some(BulkRun::new(rows)));
         self.last_announced.set_value(browser::now_ms());
@@ -268,7 +265,7 @@ impl BulkRestore {
         let purged = outcome
             .as_ref()
             .is_err_and(|e| e.kind == ErrorKind::NotFound);
-        let reason = state.reason_text();
+        let reason = state.reason_text().map(|text| RowReason { text, purged });
         // The next restores go out first; the views hear of this answer at the next draw.
         let Some(next) = self
             .run
@@ -289,9 +286,6 @@ impl BulkRestore {
             if let Some(reason) = reason {
                 u.reasons.push((row.id.clone(), reason));
             }
-            if purged {
-                u.purged.push(row.id.clone());
-            }
         });
         self.after_answer();
     }
@@ -303,7 +297,7 @@ impl BulkRestore {
     fn draw(self) {
         let run_over = !self.is_running_untracked();
         let now = browser::now_ms();
-        let (gone, reasons, purged, first) = self
+        let (gone, reasons, first) = self
             .undrawn
             .try_update_value(|u| {
                 u.scheduled = false;
@@ -311,7 +305,6 @@ impl BulkRestore {
                 (
                     u.gone.take_due(now, run_over),
                     std::mem::take(&mut u.reasons),
-                    std::mem::take(&mut u.purged),
                     first,
                 )
             })
@@ -319,9 +312,6 @@ impl BulkRestore {
         self.run.notify();
         if !reasons.is_empty() {
             self.reasons.update(|r| r.extend(reasons));
-        }
-        if !purged.is_empty() {
-            self.purged.update(|p| p.extend(purged));
         }
         if !gone.is_empty() {
             // Trust the answers, not a re-list: ListSecrets lags for minutes. The rows leave the

@@ -185,8 +185,8 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
         }
     });
     let selectable = !dashboard.read_only();
-    let select = selectable.then(|| {
-        let bulk = expect_context::<BulkRestore>();
+    let bulk = selectable.then(|| expect_context::<BulkRestore>());
+    let select = bulk.map(|bulk| {
         let id = row.id.clone();
         let checked_id = id.clone();
         view! {
@@ -204,20 +204,18 @@ fn secret_row_view(row: Arc<SecretRow>) -> impl IntoView {
         }
     });
     // Why a bulk restore did not bring it back, beside its name until the next run.
-    let reason = selectable.then(|| {
-        let bulk = expect_context::<BulkRestore>();
+    let reason = bulk.map(|bulk| {
         let id = row.id.clone();
         move || {
             bulk.reasons
-                .with(|r| r.get(&id).cloned())
+                .with(|r| r.get(&id).map(|reason| reason.text.clone()))
                 .map(|words| view! { <span class="row-reason">{words}</span> })
         }
     });
     // A bulk restore found it purged: no time is left, whatever the list read before.
     let purged = {
-        let bulk = selectable.then(|| expect_context::<BulkRestore>());
         let id = row.id.clone();
-        move || bulk.is_some_and(|b| b.purged.with(|p| p.contains(&id)))
+        move || bulk.is_some_and(|b| b.reasons.with(|r| r.get(&id).is_some_and(|x| x.purged)))
     };
     let purged_too = purged.clone();
     let actions = if dashboard.read_only() {
